@@ -1,0 +1,111 @@
+//! Assessments: a reviewer's work on one or more tools, with an editable
+//! draft and a history of immutable verdict versions.
+
+use crate::validation::{Validate, Violations};
+use crate::verdict::VerdictDraft;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+crate::string_enum! {
+    pub enum AssessmentKind {
+        Triage => "triage",
+        Ros => "ros",
+        Dpia => "dpia",
+        NationalDpia => "national_dpia",
+        DpaReview => "dpa_review",
+        SecurityReview => "security_review",
+    }
+}
+
+crate::string_enum! {
+    pub enum AssessmentStatus {
+        Draft => "draft",
+        Published => "published",
+        Withdrawn => "withdrawn",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInput {
+    pub kind: AssessmentKind,
+    pub title: String,
+    pub tool_ids: Vec<Uuid>,
+    pub reviewer_org_id: Uuid,
+}
+
+impl Validate for AssessmentInput {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        out.require_text(&format!("{p}/title"), &self.title, 300);
+        if self.tool_ids.is_empty() {
+            out.push(
+                format!("{p}/tool_ids"),
+                "en vurdering må gjelde minst ett verktøy",
+            );
+        }
+        for (i, id) in self.tool_ids.iter().enumerate() {
+            if self.tool_ids[..i].contains(id) {
+                out.push(
+                    crate::validation::child(&format!("{p}/tool_ids"), i),
+                    "verktøyet står der allerede",
+                );
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub id: Uuid,
+    pub kind: AssessmentKind,
+    pub title: String,
+    pub tool_ids: Vec<Uuid>,
+    pub reviewer_org_id: Uuid,
+    pub status: AssessmentStatus,
+    pub draft: Option<VerdictDraft>,
+    /// Bumped on every draft change; the API derives the draft ETag from it.
+    pub draft_revision: i64,
+    pub draft_updated_by: Option<String>,
+    pub latest_version: Option<i32>,
+    pub withdrawal: Option<Withdrawal>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needs_tools_without_duplicates() {
+        let id = Uuid::nil();
+        let a = AssessmentInput {
+            kind: AssessmentKind::Dpia,
+            title: "DPIA".into(),
+            tool_ids: vec![id, id],
+            reviewer_org_id: id,
+        };
+        let errs = a.validate().err().unwrap_or_default();
+        assert_eq!(errs.0[0].pointer, "/tool_ids/1");
+        let empty = AssessmentInput {
+            tool_ids: vec![],
+            ..a
+        };
+        assert_eq!(
+            empty
+                .validate()
+                .err()
+                .map(|e| e.0[0].pointer.clone())
+                .as_deref(),
+            Some("/tool_ids")
+        );
+    }
+}

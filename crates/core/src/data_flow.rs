@@ -1,0 +1,93 @@
+//! Data flows: which personal data goes where, for what, for how long.
+
+use crate::country::CountryCode;
+use crate::validation::{child, Validate, Violations};
+use serde::{Deserialize, Serialize};
+
+crate::string_enum! {
+    pub enum DataSubject {
+        Pupils => "pupils",
+        Teachers => "teachers",
+        Staff => "staff",
+        Guardians => "guardians",
+    }
+}
+
+crate::string_enum! {
+    /// GDPR art. 6(1) bases a school owner can rely on.
+    pub enum LegalBasis {
+        Consent => "consent",
+        Contract => "contract",
+        LegalObligation => "legal_obligation",
+        VitalInterests => "vital_interests",
+        PublicTask => "public_task",
+        LegitimateInterests => "legitimate_interests",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataFlow {
+    pub data_category: String,
+    pub subjects: Vec<DataSubject>,
+    pub purpose: String,
+    #[serde(default)]
+    pub storage_countries: Vec<String>,
+    /// Free text such as "slettes 30 dager etter at kontoen er avsluttet".
+    #[serde(default)]
+    pub retention: String,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    pub legal_basis: LegalBasis,
+    /// Whether the vendor also uses the data for its own purposes (as a
+    /// controller), which the school owner cannot instruct away.
+    #[serde(default)]
+    pub vendor_own_purposes: bool,
+}
+
+impl DataFlow {
+    /// What identifies "the same flow" across versions.
+    pub fn identity(&self) -> String {
+        format!("{}|{}", self.data_category.trim(), self.purpose.trim())
+    }
+}
+
+impl Validate for DataFlow {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        out.require_text(&format!("{p}/data_category"), &self.data_category, 200);
+        out.require_text(&format!("{p}/purpose"), &self.purpose, 1000);
+        if self.subjects.is_empty() {
+            out.push(format!("{p}/subjects"), "oppgi hvem opplysningene gjelder");
+        }
+        for (i, c) in self.storage_countries.iter().enumerate() {
+            out.check(
+                &child(&format!("{p}/storage_countries"), i),
+                CountryCode::parse(c),
+            );
+        }
+        out.limit_text(&format!("{p}/retention"), &self.retention, 1000);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_countries_and_subjects() {
+        let flow = DataFlow {
+            data_category: "Navn og e-post".into(),
+            subjects: vec![],
+            purpose: "Innlogging".into(),
+            storage_countries: vec!["IE".into(), "Mars".into()],
+            retention: String::new(),
+            recipients: vec![],
+            legal_basis: LegalBasis::PublicTask,
+            vendor_own_purposes: false,
+        };
+        let errs = flow.validate().err().unwrap_or_default();
+        let pointers: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/subjects", "/storage_countries/1"]);
+        assert_eq!(flow.identity(), "Navn og e-post|Innlogging");
+    }
+}

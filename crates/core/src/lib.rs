@@ -1,0 +1,30 @@
+//! toolreg-core: the domain of the national registry of assessed learning
+//! tools. Types, validation, risk scoring and diffs; no I/O.
+
+pub mod string_enum;
+pub mod validation;
+
+pub mod country;
+pub mod municipality_number;
+pub mod org_number;
+pub mod slug;
+
+pub mod assessment;
+pub mod audit;
+pub mod condition;
+pub mod data_flow;
+pub mod delivery;
+pub mod diff;
+pub mod document;
+pub mod event;
+pub mod finding;
+pub mod organisation;
+pub mod risk;
+pub mod submission;
+pub mod subprocessor;
+pub mod subprocessor_diff;
+pub mod subscription;
+pub mod tool;
+pub mod verdict;
+
+pub use validation::{Validate, Violation, Violations};

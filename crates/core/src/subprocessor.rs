@@ -1,0 +1,366 @@
+//! Subprocessor chains ("subprocessor on subprocessor… the iceberg below the
+//! surface"): one numbered revision per tool, entries linked to a parent to
+//! any depth, with countries and the transfer mechanism for each.
+
+use crate::country::CountryCode;
+use crate::validation::{child, Validate, Violations};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use uuid::Uuid;
+
+crate::string_enum! {
+    pub enum SubprocessorRole {
+        SubProcessor => "sub_processor",
+        IndependentController => "independent_controller",
+        JointController => "joint_controller",
+    }
+}
+
+crate::string_enum! {
+    /// The legal ground for moving data to where the entry processes it.
+    pub enum TransferMechanism {
+        /// Processing stays inside the EEA: no transfer tool needed.
+        Eea => "eea",
+        Adequacy => "adequacy",
+        Scc => "scc",
+        Bcr => "bcr",
+        /// EU–US Data Privacy Framework certification.
+        Dpf => "dpf",
+        Derogation => "derogation",
+        Unknown => "unknown",
+    }
+}
+
+/// One subprocessor in a revision. `id` is chosen by whoever writes the list
+/// and identifies the same party across revisions, which is what makes
+/// revisions comparable entry by entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubprocessorEntry {
+    pub id: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub legal_id: Option<String>,
+    pub country: String,
+    pub role: SubprocessorRole,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub data_categories: Vec<String>,
+    #[serde(default)]
+    pub processing_countries: Vec<String>,
+    pub transfer_mechanism: TransferMechanism,
+}
+
+/// The list a vendor or reviewer supplies for a new revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubprocessorRevisionInput {
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub source_url: Option<String>,
+    pub entries: Vec<SubprocessorEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubprocessorRevision {
+    pub id: Uuid,
+    pub tool_id: Uuid,
+    pub revision: i32,
+    pub note: String,
+    pub source_url: Option<String>,
+    pub entries: Vec<SubprocessorEntry>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+impl SubprocessorEntry {
+    /// Countries where data is processed: the listed ones, or the entry's own
+    /// country when none is listed.
+    pub fn effective_processing_countries(&self) -> Vec<&str> {
+        if self.processing_countries.is_empty() {
+            vec![self.country.as_str()]
+        } else {
+            self.processing_countries
+                .iter()
+                .map(String::as_str)
+                .collect()
+        }
+    }
+}
+
+impl Validate for SubprocessorRevisionInput {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        out.limit_text(&format!("{p}/note"), &self.note, 2000);
+        if let Some(u) = &self.source_url {
+            out.check(
+                &format!("{p}/source_url"),
+                crate::validation::check_web_url(u),
+            );
+        }
+        validate_entries(&self.entries, &format!("{p}/entries"), out);
+    }
+}
+
+/// Check entries: unique ids, parents that exist, no cycles, valid countries,
+/// and no "eea" mechanism for processing outside the EEA.
+pub fn validate_entries(entries: &[SubprocessorEntry], p: &str, out: &mut Violations) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let at = child(p, i);
+        out.require_text(&format!("{at}/id"), &e.id, 100);
+        out.require_text(&format!("{at}/name"), &e.name, 200);
+        out.limit_text(&format!("{at}/purpose"), &e.purpose, 2000);
+        if seen.insert(e.id.as_str(), i).is_some() {
+            out.push(
+                format!("{at}/id"),
+                format!("id «{}» er brukt før i listen", e.id),
+            );
+        }
+        out.check(&format!("{at}/country"), CountryCode::parse(&e.country));
+        let mut third = false;
+        for (j, c) in e.processing_countries.iter().enumerate() {
+            let code = out.check(
+                &child(&format!("{at}/processing_countries"), j),
+                CountryCode::parse(c),
+            );
+            third |= code.is_some_and(|c| c.is_third_country());
+        }
+        if e.processing_countries.is_empty() {
+            third = CountryCode::parse(&e.country).is_ok_and(|c| c.is_third_country());
+        }
+        if third && e.transfer_mechanism == TransferMechanism::Eea {
+            out.push(
+                format!("{at}/transfer_mechanism"),
+                "«eea» kan ikke brukes når data behandles utenfor EØS; oppgi overføringsgrunnlag eller «unknown»",
+            );
+        }
+    }
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(parent) = &e.parent {
+            let at = format!("{}/parent", child(p, i));
+            if parent == &e.id {
+                out.push(at, "en underdatabehandler kan ikke være sin egen forelder");
+            } else if !seen.contains_key(parent.as_str()) {
+                out.push(at, format!("forelderen «{parent}» finnes ikke i listen"));
+            } else if depth_of(entries, i).is_none() {
+                out.push(at, "kjeden av foreldre går i ring");
+            }
+        }
+    }
+}
+
+/// Depth in the chain (1 for a direct subprocessor), `None` on a cycle or a
+/// missing parent.
+fn depth_of(entries: &[SubprocessorEntry], index: usize) -> Option<u32> {
+    let by_id: HashMap<&str, &SubprocessorEntry> =
+        entries.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut depth = 1;
+    let mut current = &entries[index];
+    while let Some(parent) = &current.parent {
+        current = by_id.get(parent.as_str())?;
+        depth += 1;
+        if depth as usize > entries.len() {
+            return None;
+        }
+    }
+    Some(depth)
+}
+
+/// One entry placed in the tree, with what is derived from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubprocessorNode {
+    #[serde(flatten)]
+    pub entry: SubprocessorEntry,
+    pub depth: u32,
+    pub third_countries: Vec<String>,
+    pub children: Vec<SubprocessorNode>,
+}
+
+/// What a municipality needs at a glance from the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubprocessorSummary {
+    pub entry_count: usize,
+    pub max_depth: u32,
+    /// Every country outside the EEA where some entry processes data.
+    pub third_countries: Vec<String>,
+    /// Ids of entries with an unknown transfer mechanism.
+    pub unknown_transfers: Vec<String>,
+    /// Ids of entries processing outside the EEA.
+    pub third_country_entries: Vec<String>,
+}
+
+fn third_countries_of(e: &SubprocessorEntry) -> Vec<String> {
+    let mut set: BTreeSet<String> = BTreeSet::new();
+    for c in e.effective_processing_countries() {
+        if CountryCode::parse(c).is_ok_and(|c| c.is_third_country()) {
+            set.insert(c.to_ascii_uppercase());
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// Build the tree (roots are entries without a parent), keeping list order.
+pub fn build_tree(entries: &[SubprocessorEntry]) -> Vec<SubprocessorNode> {
+    fn children_of(
+        entries: &[SubprocessorEntry],
+        parent: Option<&str>,
+        depth: u32,
+    ) -> Vec<SubprocessorNode> {
+        // Depth is bounded by the entry count so a cycle cannot recurse forever.
+        if depth as usize > entries.len() {
+            return Vec::new();
+        }
+        entries
+            .iter()
+            .filter(|e| e.parent.as_deref() == parent)
+            .map(|e| SubprocessorNode {
+                entry: e.clone(),
+                depth,
+                third_countries: third_countries_of(e),
+                children: children_of(entries, Some(&e.id), depth + 1),
+            })
+            .collect()
+    }
+    children_of(entries, None, 1)
+}
+
+pub fn summarise(entries: &[SubprocessorEntry]) -> SubprocessorSummary {
+    let mut third: BTreeSet<String> = BTreeSet::new();
+    let mut third_entries = Vec::new();
+    let mut unknown = Vec::new();
+    let mut max_depth = 0;
+    for (i, e) in entries.iter().enumerate() {
+        let t = third_countries_of(e);
+        if !t.is_empty() {
+            third_entries.push(e.id.clone());
+        }
+        third.extend(t);
+        if e.transfer_mechanism == TransferMechanism::Unknown {
+            unknown.push(e.id.clone());
+        }
+        max_depth = max_depth.max(depth_of(entries, i).unwrap_or(0));
+    }
+    SubprocessorSummary {
+        entry_count: entries.len(),
+        max_depth,
+        third_countries: third.into_iter().collect(),
+        unknown_transfers: unknown,
+        third_country_entries: third_entries,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn entry(
+        id: &str,
+        parent: Option<&str>,
+        country: &str,
+        m: TransferMechanism,
+    ) -> SubprocessorEntry {
+        SubprocessorEntry {
+            id: id.into(),
+            parent: parent.map(Into::into),
+            name: id.to_uppercase(),
+            legal_id: None,
+            country: country.into(),
+            role: SubprocessorRole::SubProcessor,
+            purpose: "drift".into(),
+            data_categories: vec!["account".into()],
+            processing_countries: vec![],
+            transfer_mechanism: m,
+        }
+    }
+
+    fn chain() -> Vec<SubprocessorEntry> {
+        use TransferMechanism::*;
+        vec![
+            entry("gcp", None, "IE", Eea),
+            entry("google-llc", Some("gcp"), "US", Dpf),
+            entry("support", Some("google-llc"), "IN", Unknown),
+            entry("mailer", None, "SE", Eea),
+        ]
+    }
+
+    #[test]
+    fn tree_has_depths_and_third_countries() {
+        let tree = build_tree(&chain());
+        assert_eq!(tree.len(), 2);
+        assert_eq!(tree[0].entry.id, "gcp");
+        let llc = &tree[0].children[0];
+        assert_eq!(
+            (llc.depth, llc.third_countries.clone()),
+            (2, vec!["US".to_string()])
+        );
+        assert_eq!(llc.children[0].depth, 3);
+        assert!(tree[1].children.is_empty());
+    }
+
+    #[test]
+    fn summary_lists_third_countries_and_unknown_transfers() {
+        let s = summarise(&chain());
+        assert_eq!(s.entry_count, 4);
+        assert_eq!(s.max_depth, 3);
+        assert_eq!(s.third_countries, ["IN", "US"]);
+        assert_eq!(s.unknown_transfers, ["support"]);
+        assert_eq!(s.third_country_entries, ["google-llc", "support"]);
+    }
+
+    #[test]
+    fn processing_countries_override_seat_country() {
+        let mut e = entry("aws", None, "US", TransferMechanism::Eea);
+        e.processing_countries = vec!["IE".into(), "DE".into()];
+        let input = SubprocessorRevisionInput {
+            note: String::new(),
+            source_url: None,
+            entries: vec![e],
+        };
+        assert_eq!(input.validate(), Ok(()));
+        assert!(summarise(&input.entries).third_countries.is_empty());
+    }
+
+    #[test]
+    fn validation_finds_duplicates_missing_parents_cycles_and_bad_countries() {
+        use TransferMechanism::*;
+        let entries = vec![
+            entry("a", Some("b"), "NO", Eea),
+            entry("b", Some("a"), "NO", Eea),
+            entry("c", Some("zzz"), "XX", Scc),
+            entry("c", None, "US", Eea),
+        ];
+        let input = SubprocessorRevisionInput {
+            note: String::new(),
+            source_url: None,
+            entries,
+        };
+        let errs = input.validate().err().unwrap_or_default();
+        let got: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|v| (v.pointer.as_str(), v.message.as_str()))
+            .collect();
+        assert!(got.iter().any(|(p, _)| *p == "/entries/2/country"));
+        assert!(got
+            .iter()
+            .any(|(p, m)| *p == "/entries/3/id" && m.contains("brukt før")));
+        assert!(got
+            .iter()
+            .any(|(p, m)| *p == "/entries/3/transfer_mechanism" && m.contains("EØS")));
+        assert!(got
+            .iter()
+            .any(|(p, m)| *p == "/entries/0/parent" && m.contains("ring")));
+        assert!(got
+            .iter()
+            .any(|(p, m)| *p == "/entries/1/parent" && m.contains("ring")));
+        assert!(got
+            .iter()
+            .any(|(p, m)| *p == "/entries/2/parent" && m.contains("finnes ikke")));
+        // A cycle must not hang tree building either.
+        assert!(build_tree(&input.entries).len() <= 1);
+    }
+}

@@ -1,0 +1,305 @@
+//! Learning tools: the things municipalities assess before pupils use them.
+
+use crate::slug::check_slug;
+use crate::validation::{check_web_url, child, Validate, Violations};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+crate::string_enum! {
+    /// School levels (trinn) a tool is used at.
+    pub enum AgeBand {
+        Kindergarten => "kindergarten",
+        Grades1To4 => "grades_1_4",
+        Grades5To7 => "grades_5_7",
+        Grades8To10 => "grades_8_10",
+        UpperSecondary => "upper_secondary",
+        Adult => "adult",
+    }
+}
+
+crate::string_enum! {
+    pub enum LoginMethod {
+        None => "none",
+        Feide => "feide",
+        VendorAccount => "vendor_account",
+        Google => "google",
+        Microsoft => "microsoft",
+        Apple => "apple",
+    }
+}
+
+crate::string_enum! {
+    pub enum Platform {
+        Web => "web",
+        Ios => "ios",
+        Ipados => "ipados",
+        Android => "android",
+        Windows => "windows",
+        Macos => "macos",
+        Chromeos => "chromeos",
+        Linux => "linux",
+    }
+}
+
+crate::string_enum! {
+    pub enum Pricing {
+        Free => "free",
+        Freemium => "freemium",
+        Paid => "paid",
+        IncludedInLicence => "included_in_licence",
+    }
+}
+
+crate::string_enum! {
+    /// Whether the tool processes personal data. Datatilsynet found many
+    /// schools believe free tools or tools without login process none, so
+    /// "no" needs a basis just as much as "yes" does.
+    pub enum ProcessesPersonalData {
+        Yes => "yes",
+        No => "no",
+        Unknown => "unknown",
+    }
+}
+
+crate::string_enum! {
+    /// Why the tool processes personal data (or how we know it does).
+    pub enum PersonalDataBasis {
+        Ip => "ip",
+        DeviceId => "device_id",
+        Trackers => "trackers",
+        Account => "account",
+        FreeText => "free_text",
+        Name => "name",
+        ContactDetails => "contact_details",
+        Grades => "grades",
+        Geolocation => "geolocation",
+        Images => "images",
+        Audio => "audio",
+        Health => "health",
+        Behaviour => "behaviour",
+    }
+}
+
+crate::string_enum! {
+    pub enum ToolStatus {
+        Active => "active",
+        Discontinued => "discontinued",
+    }
+}
+
+/// A Feide attribute the service requests, with the vendor's justification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeideAttribute {
+    pub attribute: String,
+    pub justification: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiFeature {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Whether customer content is used to train models; `None` when unknown.
+    #[serde(default)]
+    pub trains_on_customer_data: Option<bool>,
+}
+
+/// What a caller supplies to create or replace a tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolInput {
+    pub slug: String,
+    pub name: String,
+    pub vendor_id: Uuid,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub age_bands: Vec<AgeBand>,
+    #[serde(default)]
+    pub login_methods: Vec<LoginMethod>,
+    #[serde(default)]
+    pub platforms: Vec<Platform>,
+    #[serde(default)]
+    pub pricing: Option<Pricing>,
+    pub processes_personal_data: ProcessesPersonalData,
+    #[serde(default)]
+    pub personal_data_basis: Vec<PersonalDataBasis>,
+    #[serde(default)]
+    pub feide_attributes: Vec<FeideAttribute>,
+    #[serde(default)]
+    pub ai_features: Vec<AiFeature>,
+    #[serde(default = "default_status")]
+    pub status: ToolStatus,
+}
+
+fn default_status() -> ToolStatus {
+    ToolStatus::Active
+}
+
+/// Categories are short machine keys (`quiz`, `learning_platform`).
+fn check_category(value: &str) -> Result<(), &'static str> {
+    let ok = (2..=40).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err("kategori må ha 2–40 tegn: a–z, 0–9 og understrek")
+    }
+}
+
+fn check_unique<T: PartialEq + std::fmt::Debug>(p: &str, items: &[T], out: &mut Violations) {
+    for (i, item) in items.iter().enumerate() {
+        if items[..i].contains(item) {
+            out.push(child(p, i), "verdien står der allerede");
+        }
+    }
+}
+
+impl Validate for ToolInput {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        out.check(&format!("{p}/slug"), check_slug(&self.slug));
+        out.require_text(&format!("{p}/name"), &self.name, 200);
+        out.limit_text(&format!("{p}/summary"), &self.summary, 4000);
+        if let Some(w) = &self.website {
+            out.check(&format!("{p}/website"), check_web_url(w));
+        }
+        let cats = format!("{p}/categories");
+        for (i, c) in self.categories.iter().enumerate() {
+            out.check(&child(&cats, i), check_category(c));
+        }
+        check_unique(&cats, &self.categories, out);
+        check_unique(&format!("{p}/age_bands"), &self.age_bands, out);
+        check_unique(&format!("{p}/login_methods"), &self.login_methods, out);
+        check_unique(&format!("{p}/platforms"), &self.platforms, out);
+        check_unique(
+            &format!("{p}/personal_data_basis"),
+            &self.personal_data_basis,
+            out,
+        );
+        if self.processes_personal_data == ProcessesPersonalData::Yes
+            && self.personal_data_basis.is_empty()
+        {
+            out.push(
+                format!("{p}/personal_data_basis"),
+                "oppgi hvilke personopplysninger som behandles når processes_personal_data er «yes»",
+            );
+        }
+        if self.login_methods.contains(&LoginMethod::None) && self.login_methods.len() > 1 {
+            out.push(
+                format!("{p}/login_methods"),
+                "«none» kan ikke kombineres med andre innloggingsmåter",
+            );
+        }
+        let feide = format!("{p}/feide_attributes");
+        if !self.feide_attributes.is_empty() && !self.login_methods.contains(&LoginMethod::Feide) {
+            out.push(
+                &feide,
+                "Feide-attributter krever at «feide» er blant innloggingsmåtene",
+            );
+        }
+        for (i, a) in self.feide_attributes.iter().enumerate() {
+            let at = child(&feide, i);
+            out.require_text(&format!("{at}/attribute"), &a.attribute, 100);
+            out.require_text(&format!("{at}/justification"), &a.justification, 1000);
+        }
+        for (i, a) in self.ai_features.iter().enumerate() {
+            let at = child(&format!("{p}/ai_features"), i);
+            out.require_text(&format!("{at}/name"), &a.name, 200);
+            out.limit_text(&format!("{at}/description"), &a.description, 2000);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub input: ToolInput,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub revision: i64,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn kahoot(vendor_id: Uuid) -> ToolInput {
+        ToolInput {
+            slug: "kahoot".into(),
+            name: "Kahoot!".into(),
+            vendor_id,
+            summary: "Quiz".into(),
+            website: Some("https://kahoot.com".into()),
+            categories: vec!["quiz".into()],
+            age_bands: vec![AgeBand::Grades5To7],
+            login_methods: vec![LoginMethod::None, LoginMethod::Feide],
+            platforms: vec![Platform::Web],
+            pricing: Some(Pricing::Freemium),
+            processes_personal_data: ProcessesPersonalData::Yes,
+            personal_data_basis: vec![],
+            feide_attributes: vec![FeideAttribute {
+                attribute: "displayName".into(),
+                justification: String::new(),
+            }],
+            ai_features: vec![],
+            status: ToolStatus::Active,
+        }
+    }
+
+    #[test]
+    fn finds_every_inconsistency() {
+        let errs = kahoot(Uuid::nil()).validate().err().unwrap_or_default();
+        let pointers: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/personal_data_basis",
+                "/login_methods",
+                "/feide_attributes/0/justification"
+            ]
+        );
+    }
+
+    #[test]
+    fn consistent_tool_is_valid() {
+        let mut t = kahoot(Uuid::nil());
+        t.login_methods = vec![LoginMethod::Feide];
+        t.personal_data_basis = vec![PersonalDataBasis::Account, PersonalDataBasis::Ip];
+        t.feide_attributes[0].justification = "Vise navn i quiz".into();
+        assert_eq!(t.validate(), Ok(()));
+    }
+
+    #[test]
+    fn duplicate_and_malformed_categories_are_reported() {
+        let mut t = kahoot(Uuid::nil());
+        t.login_methods = vec![LoginMethod::Feide];
+        t.personal_data_basis = vec![PersonalDataBasis::Account];
+        t.feide_attributes.clear();
+        t.categories = vec!["quiz".into(), "Quiz Tool".into(), "quiz".into()];
+        let errs = t.validate().err().unwrap_or_default();
+        let pointers: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/categories/1", "/categories/2"]);
+    }
+
+    #[test]
+    fn unknown_login_method_is_a_parse_error() {
+        let json = r#"{"slug":"x1","name":"X","vendor_id":"00000000-0000-0000-0000-000000000000",
+            "processes_personal_data":"no","login_methods":["facebook"]}"#;
+        let r: Result<ToolInput, _> = serde_json::from_str(json);
+        assert!(r
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("facebook"));
+    }
+}

@@ -1,0 +1,243 @@
+//! Verdicts: the versioned, never-rewritten outcome of an assessment.
+
+use crate::condition::Condition;
+use crate::data_flow::DataFlow;
+use crate::finding::Finding;
+use crate::risk::RiskLevel;
+use crate::validation::{child, Validate, Violations};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+crate::string_enum! {
+    pub enum VerdictLevel {
+        Approved => "approved",
+        ApprovedWithConditions => "approved_with_conditions",
+        NotRecommended => "not_recommended",
+        NotAssessed => "not_assessed",
+    }
+}
+
+impl VerdictLevel {
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::Approved => "Godkjent",
+            Self::ApprovedWithConditions => "Godkjent med vilkår",
+            Self::NotRecommended => "Ikke anbefalt",
+            Self::NotAssessed => "Ikke vurdert",
+        }
+    }
+}
+
+/// The subprocessor revision of one tool that the reviewer read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewedSubprocessors {
+    pub tool_id: Uuid,
+    pub revision: i32,
+}
+
+/// Everything a verdict says. Hashed as published, so the field order here
+/// is part of the `content_sha256` contract: append, never reorder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictContent {
+    pub level: VerdictLevel,
+    pub summary: String,
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub data_flows: Vec<DataFlow>,
+    #[serde(default)]
+    pub subprocessor_revisions: Vec<ReviewedSubprocessors>,
+    #[serde(default)]
+    pub review_due: Option<NaiveDate>,
+}
+
+/// The editable draft of an assessment: the next verdict plus a change note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictDraft {
+    #[serde(flatten)]
+    pub content: VerdictContent,
+    #[serde(default)]
+    pub change_note: String,
+}
+
+impl VerdictContent {
+    /// SHA-256 over the canonical JSON of the content, hex encoded. serde
+    /// writes struct fields in declaration order and we use no maps, so the
+    /// bytes are stable.
+    pub fn sha256(&self) -> String {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        hex(&Sha256::digest(&bytes))
+    }
+
+    /// The highest residual risk among the findings, if any.
+    pub fn highest_residual_risk(&self) -> Option<RiskLevel> {
+        self.findings.iter().map(|f| f.residual_risk().level).max()
+    }
+
+    pub fn mandatory_conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.conditions.iter().filter(|c| c.mandatory)
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Validate for VerdictContent {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        out.require_text(&format!("{p}/summary"), &self.summary, 2000);
+        out.limit_text(&format!("{p}/rationale"), &self.rationale, 20_000);
+        match self.level {
+            VerdictLevel::ApprovedWithConditions
+                if !self.conditions.iter().any(|c| c.mandatory) =>
+            {
+                out.push(
+                    format!("{p}/conditions"),
+                    "«approved_with_conditions» krever minst ett obligatorisk vilkår",
+                )
+            }
+            VerdictLevel::NotRecommended if self.rationale.trim().is_empty() => {
+                out.push(format!("{p}/rationale"), "«not_recommended» må begrunnes")
+            }
+            _ => {}
+        }
+        let conditions = format!("{p}/conditions");
+        let mut seen = HashSet::new();
+        for (i, c) in self.conditions.iter().enumerate() {
+            c.validate_at(&child(&conditions, i), out);
+            if !seen.insert(c.identity()) {
+                out.push(child(&conditions, i), "vilkåret står der allerede");
+            }
+        }
+        let findings = format!("{p}/findings");
+        let mut refs = HashSet::new();
+        for (i, f) in self.findings.iter().enumerate() {
+            f.validate_at(&child(&findings, i), out);
+            if !refs.insert(f.reference.as_str()) {
+                out.push(
+                    format!("{}/ref", child(&findings, i)),
+                    format!("«{}» er brukt før", f.reference),
+                );
+            }
+        }
+        let flows = format!("{p}/data_flows");
+        let mut ids = HashSet::new();
+        for (i, d) in self.data_flows.iter().enumerate() {
+            d.validate_at(&child(&flows, i), out);
+            if !ids.insert(d.identity()) {
+                out.push(
+                    child(&flows, i),
+                    "samme datakategori og formål står der allerede",
+                );
+            }
+        }
+    }
+}
+
+impl Validate for VerdictDraft {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        self.content.validate_at(p, out);
+        out.limit_text(&format!("{p}/change_note"), &self.change_note, 4000);
+    }
+}
+
+/// A published, immutable version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictVersion {
+    pub id: Uuid,
+    pub assessment_id: Uuid,
+    pub version: i32,
+    #[serde(flatten)]
+    pub content: VerdictContent,
+    pub change_note: String,
+    pub published_at: DateTime<Utc>,
+    pub published_by: String,
+    pub content_sha256: String,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::condition::Audience;
+    use crate::finding::tests::finding;
+
+    pub(crate) fn content(level: VerdictLevel) -> VerdictContent {
+        VerdictContent {
+            level,
+            summary: "Kan brukes med vilkår".into(),
+            rationale: "Overføring til USA er regulert".into(),
+            conditions: vec![Condition {
+                text: "Slå av tilleggstjenester".into(),
+                audience: Audience::SchoolOwner,
+                setting_key: Some("additional_services_off".into()),
+                mandatory: true,
+            }],
+            findings: vec![finding("R1", 4, 4), finding("R2", 2, 3)],
+            data_flows: vec![],
+            subprocessor_revisions: vec![],
+            review_due: NaiveDate::from_ymd_opt(2027, 6, 1),
+        }
+    }
+
+    #[test]
+    fn hash_is_stable_and_sensitive() {
+        let a = content(VerdictLevel::ApprovedWithConditions);
+        assert_eq!(a.sha256(), a.clone().sha256());
+        assert_eq!(a.sha256().len(), 64);
+        let mut b = a.clone();
+        b.findings[1].likelihood = 3;
+        assert_ne!(a.sha256(), b.sha256());
+    }
+
+    #[test]
+    fn level_rules_are_enforced() {
+        let mut c = content(VerdictLevel::ApprovedWithConditions);
+        c.conditions[0].mandatory = false;
+        let errs = c.validate().err().unwrap_or_default();
+        assert_eq!(errs.0[0].pointer, "/conditions");
+        let mut n = content(VerdictLevel::NotRecommended);
+        n.rationale = " ".into();
+        assert_eq!(
+            n.validate()
+                .err()
+                .map(|e| e.0[0].pointer.clone())
+                .as_deref(),
+            Some("/rationale")
+        );
+    }
+
+    #[test]
+    fn duplicate_refs_are_reported() {
+        let mut c = content(VerdictLevel::Approved);
+        c.findings[1].reference = "R1".into();
+        let errs = c.validate().err().unwrap_or_default();
+        assert_eq!(errs.0[0].pointer, "/findings/1/ref");
+    }
+
+    #[test]
+    fn highest_residual_risk_and_mandatory_conditions() {
+        let c = content(VerdictLevel::ApprovedWithConditions);
+        // R1 residual 1×4 = 4 (low), R2 residual 1×3 = 3 (low).
+        assert_eq!(c.highest_residual_risk(), Some(RiskLevel::Low));
+        assert_eq!(c.mandatory_conditions().count(), 1);
+    }
+
+    #[test]
+    fn draft_parses_flattened_with_unknown_fields_rejected() {
+        let ok = r#"{"level":"approved","summary":"OK","change_note":"første"}"#;
+        let d: Result<VerdictDraft, _> = serde_json::from_str(ok);
+        assert_eq!(d.map(|d| d.change_note).ok().as_deref(), Some("første"));
+        let bad = r#"{"level":"approved","summary":"OK","colour":"red"}"#;
+        assert!(serde_json::from_str::<VerdictDraft>(bad).is_err());
+    }
+}
