@@ -47,16 +47,36 @@ pub fn entry_hash(e: &AuditEntry) -> String {
     hex(&h.finalize())
 }
 
+/// Checks a chain entry by entry, so a caller can stream it in batches.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    prev: String,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self {
+            prev: GENESIS_HASH.to_string(),
+        }
+    }
+}
+
+impl ChainVerifier {
+    /// Whether `e` links to the entry before it and its own hash is right.
+    pub fn accept(&mut self, e: &AuditEntry) -> bool {
+        let ok = e.prev_hash == self.prev && entry_hash(e) == e.entry_hash;
+        self.prev = e.entry_hash.clone();
+        ok
+    }
+}
+
 /// The sequence number of the first entry whose link or own hash is wrong.
 pub fn first_broken(entries: &[AuditEntry]) -> Option<i64> {
-    let mut prev = GENESIS_HASH.to_string();
-    for e in entries {
-        if e.prev_hash != prev || entry_hash(e) != e.entry_hash {
-            return Some(e.sequence);
-        }
-        prev = e.entry_hash.clone();
-    }
-    None
+    let mut verifier = ChainVerifier::default();
+    entries
+        .iter()
+        .find(|e| !verifier.accept(e))
+        .map(|e| e.sequence)
 }
 
 /// SHA-256 of a JSON state, hex encoded.

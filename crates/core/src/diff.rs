@@ -3,6 +3,7 @@
 
 use crate::condition::Condition;
 use crate::data_flow::DataFlow;
+use crate::event::Severity;
 use crate::finding::Finding;
 use crate::risk::{Risk, RiskLevel};
 use crate::verdict::{ReviewedSubprocessors, VerdictContent, VerdictLevel};
@@ -72,6 +73,50 @@ pub struct VerdictDiff {
 impl VerdictDiff {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// How serious the change is for a municipality already using the tool:
+    /// critical when the verdict got worse or the residual risk rose, a
+    /// warning when obligations changed, otherwise informational.
+    pub fn severity(&self) -> Severity {
+        let worse_level = self
+            .level
+            .as_ref()
+            .is_some_and(|c| level_rank(c.to) < level_rank(c.from));
+        let higher_risk = self
+            .highest_residual_risk
+            .as_ref()
+            .is_some_and(|c| c.to > c.from);
+        if worse_level || higher_risk {
+            return Severity::Critical;
+        }
+        let obligations_changed = self.level.is_some()
+            || !self.conditions_added.is_empty()
+            || !self.conditions_removed.is_empty()
+            || !self.conditions_changed.is_empty()
+            || !self.findings_added.is_empty()
+            || self.subprocessor_revisions.is_some()
+            || self
+                .data_flows_changed
+                .iter()
+                .any(|c| c.changed_fields.iter().any(|f| f == "storage_countries"))
+            || !self.data_flows_added.is_empty();
+        if obligations_changed {
+            Severity::Warning
+        } else {
+            Severity::Info
+        }
+    }
+}
+
+/// Higher is better for the school owner; not_assessed ranks lowest because
+/// it promises nothing.
+fn level_rank(level: VerdictLevel) -> u8 {
+    match level {
+        VerdictLevel::NotAssessed => 0,
+        VerdictLevel::NotRecommended => 1,
+        VerdictLevel::ApprovedWithConditions => 2,
+        VerdictLevel::Approved => 3,
     }
 }
 
@@ -234,6 +279,32 @@ mod tests {
     fn identical_versions_have_an_empty_diff() {
         let a = content(VerdictLevel::Approved);
         assert!(diff_verdicts(&a, &a.clone()).is_empty());
+    }
+
+    #[test]
+    fn severity_reflects_direction_of_change() {
+        let better = diff_verdicts(
+            &content(VerdictLevel::NotRecommended),
+            &content(VerdictLevel::ApprovedWithConditions),
+        );
+        assert_eq!(better.severity(), Severity::Warning);
+        let worse = diff_verdicts(
+            &content(VerdictLevel::Approved),
+            &content(VerdictLevel::NotRecommended),
+        );
+        assert_eq!(worse.severity(), Severity::Critical);
+        let mut wording = content(VerdictLevel::Approved);
+        wording.summary = "Ny ordlyd".into();
+        assert_eq!(
+            diff_verdicts(&content(VerdictLevel::Approved), &wording).severity(),
+            Severity::Info
+        );
+        let mut riskier = content(VerdictLevel::Approved);
+        riskier.findings[0].residual_likelihood = 4; // residual 4x4 = 16, high
+        assert_eq!(
+            diff_verdicts(&content(VerdictLevel::Approved), &riskier).severity(),
+            Severity::Critical
+        );
     }
 
     #[test]

@@ -1,1 +1,28 @@
+//! toolreg-store: one diesel schema over SQLite and PostgreSQL, the pool,
+//! embedded migrations, and the queries for every entity of the domain.
+//! Functions take a `&mut DbConnection`; callers pick the transaction.
 
+pub mod connection;
+pub mod error;
+pub mod migrate;
+pub mod page;
+pub mod schema;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+pub mod time;
+
+pub mod assessment;
+pub mod audit;
+pub mod delivery;
+pub mod document;
+pub mod event;
+pub mod organisation;
+pub mod submission;
+pub mod subprocessor_revision;
+pub mod subscription;
+pub mod tool;
+pub mod verdict_version;
+
+pub use connection::{build_pool, Backend, DatabaseUrl, DbConnection, DbPool, PooledDb};
+pub use error::{StoreError, StoreResult};
+pub use page::{Page, PageRequest};

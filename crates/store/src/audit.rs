@@ -1,0 +1,151 @@
+//! The audit chain: append in the caller's transaction, read back to verify.
+
+use crate::connection::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::audit_entries;
+use crate::time::{from_db, to_db};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use toolreg_core::audit::{entry_hash, state_hash, AuditEntry, ChainVerifier, GENESIS_HASH};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_entries)]
+struct AuditRow {
+    sequence: i64,
+    time: NaiveDateTime,
+    actor_sub: String,
+    actor_org: Option<String>,
+    action: String,
+    target: String,
+    request_id: Option<String>,
+    state_sha256: String,
+    prev_hash: String,
+    entry_hash: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        AuditEntry {
+            sequence: r.sequence,
+            time: from_db(r.time),
+            actor_sub: r.actor_sub,
+            actor_org: r.actor_org,
+            action: r.action,
+            target: r.target,
+            request_id: r.request_id,
+            state_sha256: r.state_sha256,
+            prev_hash: r.prev_hash,
+            entry_hash: r.entry_hash,
+        }
+    }
+}
+
+/// Who did something, and under which request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub sub: String,
+    pub org: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Serialise appenders: on PostgreSQL, concurrent transactions would
+/// otherwise read the same tail and fork the chain. SQLite's single writer
+/// already does this.
+fn lock_tail(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        pg.batch_execute("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE")?;
+    }
+    Ok(())
+}
+
+/// Append an entry linking to the current tail. Call inside the transaction
+/// that makes the change, so both commit or neither does.
+pub fn append(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    new_state: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> StoreResult<AuditEntry> {
+    conn.transaction(|conn| {
+        lock_tail(conn)?;
+        let tail: Option<(i64, String)> = audit_entries::table
+            .order(audit_entries::sequence.desc())
+            .select((audit_entries::sequence, audit_entries::entry_hash))
+            .first(conn)
+            .optional()?;
+        let (sequence, prev_hash) = match tail {
+            Some((s, h)) => (s + 1, h),
+            None => (1, GENESIS_HASH.to_string()),
+        };
+        let mut entry = AuditEntry {
+            sequence,
+            time: crate::time::from_db(to_db(now)),
+            actor_sub: actor.sub.clone(),
+            actor_org: actor.org.clone(),
+            action: action.to_string(),
+            target: target.to_string(),
+            request_id: actor.request_id.clone(),
+            state_sha256: state_hash(new_state),
+            prev_hash,
+            entry_hash: String::new(),
+        };
+        entry.entry_hash = entry_hash(&entry);
+        let row = AuditRow {
+            sequence: entry.sequence,
+            time: to_db(entry.time),
+            actor_sub: entry.actor_sub.clone(),
+            actor_org: entry.actor_org.clone(),
+            action: entry.action.clone(),
+            target: entry.target.clone(),
+            request_id: entry.request_id.clone(),
+            state_sha256: entry.state_sha256.clone(),
+            prev_hash: entry.prev_hash.clone(),
+            entry_hash: entry.entry_hash.clone(),
+        };
+        diesel::insert_into(audit_entries::table)
+            .values(&row)
+            .execute(conn)?;
+        Ok(entry)
+    })
+}
+
+/// Entries in order, optionally for one target, after a sequence number.
+pub fn list(
+    conn: &mut DbConnection,
+    target: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<AuditEntry>> {
+    let mut q = audit_entries::table
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(t) = target {
+        q = q.filter(audit_entries::target.eq(t.to_string()));
+    }
+    Ok(q.filter(audit_entries::sequence.gt(after))
+        .order(audit_entries::sequence.asc())
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(AuditEntry::from)
+        .collect())
+}
+
+/// Walk the whole chain in batches; the sequence of the first broken entry.
+pub fn first_broken(conn: &mut DbConnection) -> StoreResult<Option<i64>> {
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0;
+    loop {
+        let batch = list(conn, None, after, 5000)?;
+        let Some(last) = batch.last() else {
+            return Ok(None);
+        };
+        after = last.sequence;
+        if let Some(broken) = batch.iter().find(|e| !verifier.accept(e)) {
+            return Ok(Some(broken.sequence));
+        }
+    }
+}

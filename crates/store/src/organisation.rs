@@ -1,0 +1,177 @@
+//! Organisations: rows and queries.
+
+use crate::connection::DbConnection;
+use crate::error::{parse_enum, parse_uuid, StoreError, StoreResult};
+use crate::page::{Page, PageRequest};
+use crate::schema::organisations;
+use crate::time::{from_db, to_db};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use toolreg_core::organisation::{Organisation, OrganisationInput, OrganisationKind};
+use toolreg_core::Validate;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organisations)]
+struct OrganisationRow {
+    id: String,
+    kind: String,
+    name: String,
+    org_number: Option<String>,
+    municipality_number: Option<String>,
+    country: Option<String>,
+    website: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    revision: i64,
+}
+
+impl OrganisationRow {
+    fn new(
+        id: Uuid,
+        input: &OrganisationInput,
+        created: DateTime<Utc>,
+        updated: DateTime<Utc>,
+        revision: i64,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            kind: input.kind.as_str().to_string(),
+            name: input.name.trim().to_string(),
+            org_number: input.normalised_org_number(),
+            municipality_number: input.municipality_number.clone(),
+            country: input.country.as_ref().map(|c| c.to_ascii_uppercase()),
+            website: input.website.clone(),
+            created_at: to_db(created),
+            updated_at: to_db(updated),
+            revision,
+        }
+    }
+
+    fn into_domain(self) -> StoreResult<Organisation> {
+        Ok(Organisation {
+            id: parse_uuid("organisations.id", &self.id)?,
+            kind: parse_enum("organisations.kind", &self.kind)?,
+            name: self.name,
+            org_number: self.org_number,
+            municipality_number: self.municipality_number,
+            country: self.country,
+            website: self.website,
+            created_at: from_db(self.created_at),
+            updated_at: from_db(self.updated_at),
+            revision: self.revision,
+        })
+    }
+}
+
+const WHAT: &str = "organisasjonen";
+
+fn not_found(e: diesel::result::Error) -> StoreError {
+    match e {
+        diesel::result::Error::NotFound => StoreError::NotFound { what: WHAT },
+        other => other.into(),
+    }
+}
+
+/// Create an organisation with a caller-chosen id (UUIDv7 for new data,
+/// deterministic ids for seed data).
+pub fn insert(
+    conn: &mut DbConnection,
+    id: Uuid,
+    input: &OrganisationInput,
+    now: DateTime<Utc>,
+) -> StoreResult<Organisation> {
+    input.validate()?;
+    let row = OrganisationRow::new(id, input, now, now, 1);
+    diesel::insert_into(organisations::table)
+        .values(&row)
+        .execute(conn)?;
+    row.into_domain()
+}
+
+pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Organisation> {
+    organisations::table
+        .find(id.to_string())
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .map_err(not_found)?
+        .into_domain()
+}
+
+pub fn exists(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
+    let n: i64 = organisations::table
+        .find(id.to_string())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn find_by_org_number(
+    conn: &mut DbConnection,
+    org_number: &str,
+) -> StoreResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::org_number.eq(org_number))
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(OrganisationRow::into_domain)
+        .transpose()
+}
+
+/// Replace an organisation. With `expected_revision`, refuse if someone
+/// changed it since the caller read it.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    input: &OrganisationInput,
+    expected_revision: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<Organisation> {
+    input.validate()?;
+    conn.transaction(|conn| {
+        let current = get(conn, id)?;
+        if expected_revision.is_some_and(|r| r != current.revision) {
+            return Err(StoreError::Stale);
+        }
+        let row = OrganisationRow::new(id, input, current.created_at, now, current.revision + 1);
+        diesel::update(organisations::table.find(id.to_string()))
+            .set(&row)
+            .execute(conn)?;
+        row.into_domain()
+    })
+}
+
+/// Organisations ordered by name, optionally of one kind.
+pub fn list(
+    conn: &mut DbConnection,
+    kind: Option<OrganisationKind>,
+    page: &PageRequest,
+) -> StoreResult<Page<Organisation>> {
+    let mut q = organisations::table
+        .select(OrganisationRow::as_select())
+        .into_boxed();
+    if let Some(k) = kind {
+        q = q.filter(organisations::kind.eq(k.as_str()));
+    }
+    if let Some((name, id)) = page.after() {
+        q = q.filter(
+            organisations::name
+                .gt(name.to_string())
+                .or(organisations::name
+                    .eq(name.to_string())
+                    .and(organisations::id.gt(id.to_string()))),
+        );
+    }
+    let rows: Vec<OrganisationRow> = q
+        .order((organisations::name.asc(), organisations::id.asc()))
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(OrganisationRow::into_domain)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_fetched(items, page.limit, |o| {
+        (o.name.clone(), o.id.to_string())
+    }))
+}

@@ -1,0 +1,129 @@
+//! Subprocessor revisions: a numbered, append-only list per tool.
+
+use crate::connection::DbConnection;
+use crate::error::{from_json, parse_uuid, to_json, StoreError, StoreResult};
+use crate::schema::subprocessor_revisions;
+use crate::time::{from_db, to_db};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use toolreg_core::subprocessor::{summarise, SubprocessorRevision, SubprocessorRevisionInput};
+use toolreg_core::Validate;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = subprocessor_revisions)]
+pub(crate) struct RevisionRow {
+    id: String,
+    tool_id: String,
+    revision: i32,
+    note: String,
+    source_url: Option<String>,
+    entries: String,
+    has_third_country: bool,
+    created_at: NaiveDateTime,
+    created_by: String,
+}
+
+impl RevisionRow {
+    pub(crate) fn new(
+        id: Uuid,
+        tool_id: Uuid,
+        revision: i32,
+        input: &SubprocessorRevisionInput,
+        created_by: &str,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            tool_id: tool_id.to_string(),
+            revision,
+            note: input.note.clone(),
+            source_url: input.source_url.clone(),
+            entries: to_json(&input.entries),
+            has_third_country: !summarise(&input.entries).third_countries.is_empty(),
+            created_at: to_db(now),
+            created_by: created_by.to_string(),
+        }
+    }
+
+    fn into_domain(self) -> StoreResult<SubprocessorRevision> {
+        Ok(SubprocessorRevision {
+            id: parse_uuid("subprocessor_revisions.id", &self.id)?,
+            tool_id: parse_uuid("subprocessor_revisions.tool_id", &self.tool_id)?,
+            revision: self.revision,
+            note: self.note,
+            source_url: self.source_url,
+            entries: from_json("subprocessor_revisions.entries", &self.entries)?,
+            created_at: from_db(self.created_at),
+            created_by: self.created_by,
+        })
+    }
+}
+
+/// Append the next revision for a tool (1 for the first).
+pub fn append(
+    conn: &mut DbConnection,
+    id: Uuid,
+    tool_id: Uuid,
+    input: &SubprocessorRevisionInput,
+    created_by: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<SubprocessorRevision> {
+    input.validate()?;
+    conn.transaction(|conn| {
+        crate::tool::get(conn, tool_id)?;
+        let next = latest_number(conn, tool_id)?.unwrap_or(0) + 1;
+        let row = RevisionRow::new(id, tool_id, next, input, created_by, now);
+        diesel::insert_into(subprocessor_revisions::table)
+            .values(&row)
+            .execute(conn)?;
+        row.into_domain()
+    })
+}
+
+pub fn latest_number(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Option<i32>> {
+    Ok(subprocessor_revisions::table
+        .filter(subprocessor_revisions::tool_id.eq(tool_id.to_string()))
+        .select(diesel::dsl::max(subprocessor_revisions::revision))
+        .first(conn)?)
+}
+
+pub fn get(
+    conn: &mut DbConnection,
+    tool_id: Uuid,
+    revision: i32,
+) -> StoreResult<SubprocessorRevision> {
+    subprocessor_revisions::table
+        .filter(subprocessor_revisions::tool_id.eq(tool_id.to_string()))
+        .filter(subprocessor_revisions::revision.eq(revision))
+        .select(RevisionRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "underdatabehandlerrevisjonen",
+        })?
+        .into_domain()
+}
+
+pub fn latest(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Option<SubprocessorRevision>> {
+    subprocessor_revisions::table
+        .filter(subprocessor_revisions::tool_id.eq(tool_id.to_string()))
+        .order(subprocessor_revisions::revision.desc())
+        .select(RevisionRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(RevisionRow::into_domain)
+        .transpose()
+}
+
+/// All revisions of a tool, oldest first.
+pub fn list(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Vec<SubprocessorRevision>> {
+    subprocessor_revisions::table
+        .filter(subprocessor_revisions::tool_id.eq(tool_id.to_string()))
+        .order(subprocessor_revisions::revision.asc())
+        .select(RevisionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(RevisionRow::into_domain)
+        .collect()
+}

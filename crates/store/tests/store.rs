@@ -1,0 +1,688 @@
+//! Store tests: every test runs on SQLite, and on PostgreSQL when
+//! TOOLREG_TEST_POSTGRES_URL is set.
+
+mod fixtures;
+
+use chrono::Duration;
+use diesel::connection::SimpleConnection;
+use fixtures::*;
+use toolreg_core::assessment::{AssessmentInput, AssessmentKind, AssessmentStatus};
+use toolreg_core::delivery::DeliveryStatus;
+use toolreg_core::document::{DocumentInput, DocumentKind, Visibility};
+use toolreg_core::event::{EventType, Severity};
+use toolreg_core::organisation::{OrganisationInput, OrganisationKind};
+use toolreg_core::submission::{
+    ReviewerComment, SubmissionInput, SubmissionKind, SubmissionStatus,
+};
+use toolreg_core::subprocessor::{
+    SubprocessorEntry, SubprocessorRevisionInput, SubprocessorRole, TransferMechanism,
+};
+use toolreg_core::subscription::{Channel, SubscriptionInput, SubscriptionScope};
+use toolreg_core::tool::LoginMethod;
+use toolreg_core::verdict::{ReviewedSubprocessors, VerdictLevel};
+use toolreg_store::audit::Actor;
+use toolreg_store::test_support::TestDb;
+use toolreg_store::tool::ToolFilter;
+use toolreg_store::*;
+use uuid::Uuid;
+
+fn each_backend(test: impl Fn(&mut DbConnection, &str)) {
+    for db in TestDb::all() {
+        let pool = db.pool();
+        let mut conn = pool.get().expect("connection");
+        test(&mut conn, db.name());
+    }
+}
+
+#[test]
+fn migrations_are_idempotent() {
+    each_backend(|conn, backend| {
+        assert_eq!(
+            migrate::run_pending(conn).ok(),
+            Some(0),
+            "{backend}: second run applies nothing"
+        );
+    });
+}
+
+#[test]
+fn organisations_validate_update_with_revision_and_page_by_name() {
+    each_backend(|conn, backend| {
+        let id = Uuid::now_v7();
+        let mut input = OrganisationInput {
+            kind: OrganisationKind::Municipality,
+            name: "Bergen kommune".into(),
+            org_number: Some("964 338 531".into()),
+            municipality_number: Some("4601".into()),
+            country: None,
+            website: None,
+        };
+        let created = organisation::insert(conn, id, &input, at(1)).expect("insert");
+        assert_eq!(
+            created.org_number.as_deref(),
+            Some("964338531"),
+            "{backend}"
+        );
+        let found = organisation::find_by_org_number(conn, "964338531").expect("find");
+        assert_eq!(found.map(|o| o.id), Some(id));
+
+        // The same organisation number twice is a conflict, not a crash.
+        let dup = organisation::insert(conn, Uuid::now_v7(), &input, at(1));
+        assert!(
+            matches!(dup, Err(StoreError::Conflict(_))),
+            "{backend}: {dup:?}"
+        );
+
+        input.name = "Bergen kommune (oppvekst)".into();
+        let updated = organisation::update(conn, id, &input, Some(1), at(2)).expect("update");
+        assert_eq!(
+            (updated.revision, updated.created_at, updated.updated_at),
+            (2, at(1), at(2))
+        );
+        let stale = organisation::update(conn, id, &input, Some(1), at(3));
+        assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
+
+        let mut bad = input.clone();
+        bad.org_number = Some("964338532".into());
+        let invalid = organisation::insert(conn, Uuid::now_v7(), &bad, at(1));
+        assert!(matches!(invalid, Err(StoreError::Invalid(v)) if v.0[0].pointer == "/org_number"));
+
+        for name in ["Alfa", "Beta", "Gamma"] {
+            vendor(conn, name);
+        }
+        let first =
+            organisation::list(conn, Some(OrganisationKind::Vendor), &PageRequest::first(2))
+                .expect("list");
+        assert_eq!(
+            first
+                .items
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Alfa", "Beta"]
+        );
+        let next = PageRequest {
+            limit: 2,
+            after: first.next.clone(),
+        };
+        let second =
+            organisation::list(conn, Some(OrganisationKind::Vendor), &next).expect("page 2");
+        assert_eq!(
+            second
+                .items
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Gamma"]
+        );
+        assert_eq!(second.next, None);
+    });
+}
+
+#[test]
+fn tools_round_trip_filter_and_reject_duplicate_slugs() {
+    each_backend(|conn, backend| {
+        let v1 = vendor(conn, "Kahoot! ASA");
+        let v2 = vendor(conn, "Creaza AS");
+        let kahoot = tool(conn, "kahoot", v1);
+        let creaza = tool(conn, "creaza", v2);
+        let got = tool::get_by_id_or_slug(conn, "kahoot").expect("by slug");
+        assert_eq!(got.id, kahoot, "{backend}");
+        assert_eq!(
+            tool::get_by_id_or_slug(conn, &creaza.to_string())
+                .map(|t| t.input.slug)
+                .ok()
+                .as_deref(),
+            Some("creaza")
+        );
+        assert_eq!(
+            got.input,
+            tool_input("kahoot", "KAHOOT", v1),
+            "{backend}: input survives the round trip"
+        );
+
+        let dup = tool::insert(
+            conn,
+            Uuid::now_v7(),
+            &tool_input("kahoot", "Again", v1),
+            at(1),
+        );
+        assert!(
+            matches!(&dup, Err(StoreError::Conflict(m)) if m.contains("kahoot")),
+            "{backend}: {dup:?}"
+        );
+        let orphan = tool::insert(
+            conn,
+            Uuid::now_v7(),
+            &tool_input("orphan", "Orphan", Uuid::now_v7()),
+            at(1),
+        );
+        assert!(
+            matches!(orphan, Err(StoreError::NotFound { .. })),
+            "{backend}"
+        );
+
+        // Change Creaza's login method; the facet filter must follow.
+        let mut input = tool_input("creaza", "CREAZA", v2);
+        input.login_methods = vec![LoginMethod::Microsoft];
+        tool::update(conn, creaza, &input, Some(1), at(2)).expect("update");
+        let feide = ToolFilter {
+            login_method: Some(LoginMethod::Feide),
+            ..Default::default()
+        };
+        let page = tool::list(conn, &feide, &PageRequest::first(50)).expect("list");
+        assert_eq!(
+            page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [kahoot],
+            "{backend}"
+        );
+        let by_vendor = ToolFilter {
+            vendor_id: Some(v2),
+            ..Default::default()
+        };
+        let page = tool::list(conn, &by_vendor, &PageRequest::first(50)).expect("list");
+        assert_eq!(
+            page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [creaza],
+            "{backend}"
+        );
+        let quiz = ToolFilter {
+            category: Some("quiz".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            tool::list(conn, &quiz, &PageRequest::first(50))
+                .map(|p| p.items.len())
+                .ok(),
+            Some(2)
+        );
+        assert_eq!(tool::count(conn).ok(), Some(2));
+    });
+}
+
+fn revision(entries: Vec<SubprocessorEntry>) -> SubprocessorRevisionInput {
+    SubprocessorRevisionInput {
+        note: "Fra leverandørens liste".into(),
+        source_url: None,
+        entries,
+    }
+}
+
+fn entry(id: &str, parent: Option<&str>, country: &str, m: TransferMechanism) -> SubprocessorEntry {
+    SubprocessorEntry {
+        id: id.into(),
+        parent: parent.map(Into::into),
+        name: id.into(),
+        legal_id: None,
+        country: country.into(),
+        role: SubprocessorRole::SubProcessor,
+        purpose: "Drift".into(),
+        data_categories: vec![],
+        processing_countries: vec![],
+        transfer_mechanism: m,
+    }
+}
+
+#[test]
+fn subprocessor_revisions_are_numbered_per_tool() {
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Showbie Inc.");
+        let t = tool(conn, "showbie", v);
+        assert_eq!(subprocessor_revision::latest(conn, t).ok(), Some(None));
+        let r1 = revision(vec![entry("aws", None, "CA", TransferMechanism::Adequacy)]);
+        let r2 = revision(vec![
+            entry("aws", None, "CA", TransferMechanism::Adequacy),
+            entry("sendgrid", Some("aws"), "US", TransferMechanism::Dpf),
+        ]);
+        let first = subprocessor_revision::append(conn, Uuid::now_v7(), t, &r1, "vendor", at(2))
+            .expect("r1");
+        let second = subprocessor_revision::append(conn, Uuid::now_v7(), t, &r2, "vendor", at(3))
+            .expect("r2");
+        assert_eq!((first.revision, second.revision), (1, 2), "{backend}");
+        assert_eq!(
+            subprocessor_revision::get(conn, t, 1)
+                .map(|r| r.entries)
+                .ok(),
+            Some(r1.entries)
+        );
+        assert_eq!(
+            subprocessor_revision::latest(conn, t)
+                .ok()
+                .flatten()
+                .map(|r| r.revision),
+            Some(2)
+        );
+        assert_eq!(
+            subprocessor_revision::list(conn, t).map(|l| l.len()).ok(),
+            Some(2)
+        );
+        let missing = subprocessor_revision::get(conn, t, 9);
+        assert!(matches!(missing, Err(StoreError::NotFound { .. })));
+        let bad = revision(vec![entry("x", Some("nope"), "US", TransferMechanism::Eea)]);
+        assert!(matches!(
+            subprocessor_revision::append(conn, Uuid::now_v7(), t, &bad, "vendor", at(4)),
+            Err(StoreError::Invalid(_))
+        ));
+    });
+}
+
+#[test]
+fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Google Ireland Ltd");
+        let r = reviewer(conn);
+        let t = tool(conn, "google-workspace", v);
+        let rev = subprocessor_revision::append(
+            conn,
+            Uuid::now_v7(),
+            t,
+            &revision(vec![entry("gcp", None, "IE", TransferMechanism::Eea)]),
+            "vendor",
+            at(2),
+        )
+        .expect("revision");
+        let input = AssessmentInput {
+            kind: AssessmentKind::NationalDpia,
+            title: "Nasjonal DPIA".into(),
+            tool_ids: vec![t],
+            reviewer_org_id: r,
+        };
+        let a = assessment::create(conn, Uuid::now_v7(), &input, at(3)).expect("create");
+        assert_eq!((a.status, a.draft_revision), (AssessmentStatus::Draft, 1));
+
+        // Publishing with no draft is refused.
+        let empty = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-1", None, at(4));
+        assert!(matches!(empty, Err(StoreError::Conflict(_))), "{backend}");
+
+        let mut d1 = draft(VerdictLevel::NotRecommended, "Første vurdering");
+        d1.content.subprocessor_revisions = vec![ReviewedSubprocessors {
+            tool_id: t,
+            revision: rev.revision,
+        }];
+        let a = assessment::replace_draft(conn, a.id, &d1, "rev-1", Some(1), at(4)).expect("draft");
+        assert_eq!(a.draft_revision, 2);
+        let stale = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", Some(1), at(5));
+        assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
+        let v1 =
+            assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", Some(2), at(5)).expect("v1");
+        assert_eq!((v1.version, v1.published_at), (1, at(5)));
+        assert_eq!(v1.content_sha256, d1.content.sha256());
+
+        let again = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", None, at(6));
+        assert!(
+            matches!(again, Err(StoreError::Conflict(m)) if m.contains("likt")),
+            "{backend}: unchanged draft"
+        );
+
+        let mut bad_ref = d1.clone();
+        bad_ref.content.subprocessor_revisions[0].revision = 7;
+        let refused = assessment::replace_draft(conn, a.id, &bad_ref, "rev-1", None, at(6));
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(v)) if v.0[0].pointer == "/subprocessor_revisions/0/revision")
+        );
+
+        let d2 = draft(
+            VerdictLevel::ApprovedWithConditions,
+            "Leverandøren har innført EU-lagring",
+        );
+        assessment::replace_draft(conn, a.id, &d2, "rev-1", None, at(7)).expect("draft 2");
+        let v2 = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", None, at(8)).expect("v2");
+        assert_eq!(v2.version, 2);
+
+        let level_at = |conn: &mut DbConnection, day| {
+            verdict_version::as_of(conn, t, at(day))
+                .expect("as_of")
+                .map(|v| (v.version, v.content.level))
+        };
+        assert_eq!(
+            level_at(conn, 4),
+            None,
+            "{backend}: before the first version"
+        );
+        assert_eq!(
+            level_at(conn, 5),
+            Some((1, VerdictLevel::NotRecommended)),
+            "{backend}: at v1"
+        );
+        assert_eq!(
+            level_at(conn, 7),
+            Some((1, VerdictLevel::NotRecommended)),
+            "{backend}: between"
+        );
+        assert_eq!(
+            level_at(conn, 8),
+            Some((2, VerdictLevel::ApprovedWithConditions)),
+            "{backend}: at v2"
+        );
+
+        let fetched = verdict_version::get(conn, a.id, 1).expect("get v1");
+        assert_eq!(
+            fetched, v1,
+            "{backend}: a version reads back exactly as published"
+        );
+
+        let withdrawn =
+            assessment::withdraw(conn, a.id, "rev-2", "Erstattet av ny vurdering", at(10))
+                .expect("withdraw");
+        assert_eq!(withdrawn.status, AssessmentStatus::Withdrawn);
+        assert_eq!(
+            level_at(conn, 9),
+            Some((2, VerdictLevel::ApprovedWithConditions)),
+            "{backend}: before withdrawal"
+        );
+        assert_eq!(level_at(conn, 11), None, "{backend}: after withdrawal");
+        assert_eq!(verdict_version::current(conn, t).ok(), Some(None));
+        let after = assessment::replace_draft(conn, a.id, &d2, "rev-1", None, at(12));
+        assert!(
+            matches!(after, Err(StoreError::Conflict(_))),
+            "{backend}: withdrawn is final"
+        );
+
+        let history = verdict_version::history_for_tool(conn, t).expect("history");
+        let lines: Vec<(i32, bool)> = history
+            .iter()
+            .map(|h| (h.verdict.version, h.withdrawal.is_some()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(2, true), (1, true)],
+            "{backend}: newest first, marked withdrawn"
+        );
+
+        // The outbox got one event per change, with severity from the diff.
+        let events = event::list_after(conn, 0, 100).expect("events");
+        let kinds: Vec<(EventType, Severity)> =
+            events.iter().map(|e| (e.event_type, e.severity)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (EventType::VerdictPublished, Severity::Warning),
+                (EventType::VerdictPublished, Severity::Warning),
+                (EventType::VerdictWithdrawn, Severity::Critical),
+            ],
+            "{backend}"
+        );
+        assert_eq!(events[1].subject, "tools/google-workspace");
+        assert_eq!(
+            events[1].data["diff"]["level"]["to"],
+            "approved_with_conditions"
+        );
+        assert!(events.windows(2).all(|w| w[0].sequence < w[1].sequence));
+    });
+}
+
+#[test]
+fn the_database_refuses_to_change_a_published_verdict() {
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Vendor");
+        let r = reviewer(conn);
+        let t = tool(conn, "tool-a", v);
+        let input = AssessmentInput {
+            kind: AssessmentKind::Dpia,
+            title: "DPIA".into(),
+            tool_ids: vec![t],
+            reviewer_org_id: r,
+        };
+        let a = assessment::create(conn, Uuid::now_v7(), &input, at(2)).expect("create");
+        assessment::replace_draft(
+            conn,
+            a.id,
+            &draft(VerdictLevel::Approved, "v1"),
+            "x",
+            None,
+            at(2),
+        )
+        .expect("draft");
+        let v1 =
+            assessment::publish(conn, a.id, Uuid::now_v7(), "y", None, at(3)).expect("publish");
+
+        // Go around the store: plain SQL, as someone with database access would.
+        let update = conn.batch_execute("UPDATE verdict_versions SET level = 'not_recommended'");
+        let err = update.expect_err("UPDATE must fail").to_string();
+        assert!(err.contains("immutable"), "{backend}: {err}");
+        let delete = conn.batch_execute("DELETE FROM verdict_versions");
+        assert!(
+            delete
+                .expect_err("DELETE must fail")
+                .to_string()
+                .contains("immutable"),
+            "{backend}"
+        );
+        if backend == "postgres" {
+            let truncate = conn.batch_execute("TRUNCATE verdict_versions CASCADE");
+            assert!(truncate.is_err(), "TRUNCATE must fail too");
+        }
+        assert_eq!(
+            verdict_version::get(conn, a.id, 1).ok(),
+            Some(v1),
+            "{backend}: unchanged"
+        );
+    });
+}
+
+#[test]
+fn deliveries_are_claimed_once_retried_with_backoff_and_reclaimed_after_lease() {
+    each_backend(|conn, backend| {
+        let org = vendor(conn, "Oslo kommune");
+        let sub_input = SubscriptionInput {
+            scope: SubscriptionScope::All,
+            event_types: vec![],
+            min_severity: Severity::Info,
+            channel: Channel::Webhook {
+                url: "https://kommune.example/hook".into(),
+                secret: "s".repeat(32),
+            },
+        };
+        let sub = subscription::create(conn, Uuid::now_v7(), org, &sub_input, at(1))
+            .expect("subscription");
+        assert_eq!(
+            subscription::list_for_organisation(conn, org)
+                .map(|s| s.len())
+                .ok(),
+            Some(1)
+        );
+        let new_event = event::NewEvent {
+            event_type: EventType::ToolUpdated,
+            severity: Severity::Info,
+            subject: "tools/x".into(),
+            data: serde_json::json!({}),
+        };
+        let e1 = event::append(conn, &new_event, at(1)).expect("event");
+        let e2 = event::append(conn, &new_event, at(1)).expect("event");
+        assert_eq!(delivery::enqueue(conn, sub.id, e1, at(1)).ok(), Some(true));
+        assert_eq!(
+            delivery::enqueue(conn, sub.id, e1, at(1)).ok(),
+            Some(false),
+            "{backend}: no duplicate"
+        );
+        assert_eq!(delivery::enqueue(conn, sub.id, e2, at(1)).ok(), Some(true));
+
+        let lease = Duration::seconds(60);
+        let claimed = delivery::claim_due(conn, at(1), lease, 10).expect("claim");
+        assert_eq!(claimed.len(), 2, "{backend}");
+        assert!(claimed.iter().all(|d| d.status == DeliveryStatus::InFlight));
+        assert!(
+            delivery::claim_due(conn, at(1), lease, 10)
+                .expect("claim")
+                .is_empty(),
+            "{backend}: leased"
+        );
+
+        delivery::mark_delivered(conn, claimed[0].id, 204, at(1)).expect("delivered");
+        let failed =
+            delivery::mark_failed(conn, claimed[1].id, Some(503), "Service Unavailable", at(1))
+                .expect("failed");
+        assert_eq!(
+            (failed.status, failed.attempts),
+            (DeliveryStatus::Pending, 1)
+        );
+        assert_eq!(
+            failed.next_attempt_at,
+            at(1) + Duration::seconds(60),
+            "{backend}: backoff after one attempt"
+        );
+        assert!(
+            delivery::claim_due(conn, at(1), lease, 10)
+                .expect("claim")
+                .is_empty(),
+            "{backend}: not due yet"
+        );
+        let retry =
+            delivery::claim_due(conn, at(1) + Duration::seconds(61), lease, 10).expect("claim");
+        assert_eq!(
+            retry.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [claimed[1].id]
+        );
+
+        // A worker that dies leaves its lease to expire; another takes over.
+        let later = at(1) + Duration::seconds(61) + lease + Duration::seconds(1);
+        let reclaimed = delivery::claim_due(conn, later, lease, 10).expect("claim");
+        assert_eq!(reclaimed.len(), 1, "{backend}: expired lease is reclaimed");
+        assert_eq!(
+            delivery::get(conn, claimed[0].id).map(|d| d.status).ok(),
+            Some(DeliveryStatus::Delivered)
+        );
+    });
+}
+
+#[test]
+fn submissions_documents_and_visibility() {
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Book Creator Ltd");
+        let other = vendor(conn, "Someone else");
+        let t = tool(conn, "book-creator", v);
+        let input = SubmissionInput {
+            kind: SubmissionKind::SubprocessorList,
+            tool_id: Some(t),
+            payload: serde_json::json!({"entries": []}),
+        };
+        let s = submission::create(conn, Uuid::now_v7(), v, &input, at(2)).expect("submission");
+        let foreign = submission::create(conn, Uuid::now_v7(), other, &input, at(2));
+        assert!(
+            matches!(foreign, Err(StoreError::Conflict(_))),
+            "{backend}: only own tools"
+        );
+        let comment = ReviewerComment {
+            at: at(3),
+            by: "rev".into(),
+            text: "Mangler land for Sentry".into(),
+        };
+        let s = submission::triage(
+            conn,
+            s.id,
+            SubmissionStatus::ChangesRequested,
+            Some(comment),
+            at(3),
+        )
+        .expect("triage");
+        assert_eq!(
+            (s.status, s.reviewer_comments.len()),
+            (SubmissionStatus::ChangesRequested, 1)
+        );
+        assert_eq!(
+            submission::list_for_vendor(conn, other)
+                .map(|l| l.len())
+                .ok(),
+            Some(0)
+        );
+
+        let doc = |title: &str, visibility, expires| DocumentInput {
+            kind: DocumentKind::Certificate,
+            title: title.into(),
+            tool_id: Some(t),
+            media_type: "application/pdf".into(),
+            size_bytes: 1024,
+            sha256: "a".repeat(64),
+            visibility,
+            expires_at: expires,
+        };
+        document::create(
+            conn,
+            Uuid::now_v7(),
+            v,
+            &doc("Personvernerklæring", Visibility::Public, None),
+            at(2),
+        )
+        .expect("doc");
+        document::create(
+            conn,
+            Uuid::now_v7(),
+            v,
+            &doc("ISO 27001", Visibility::Municipalities, Some(at(20))),
+            at(2),
+        )
+        .expect("doc");
+        document::create(
+            conn,
+            Uuid::now_v7(),
+            v,
+            &doc("Pentest", Visibility::Reviewers, None),
+            at(2),
+        )
+        .expect("doc");
+        let titles = |conn: &mut DbConnection, widest| {
+            document::list_for_owner(conn, v, widest)
+                .expect("list")
+                .into_iter()
+                .map(|d| d.input.title)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            titles(conn, Visibility::Public),
+            ["Personvernerklæring"],
+            "{backend}"
+        );
+        assert_eq!(titles(conn, Visibility::Municipalities).len(), 2);
+        assert_eq!(titles(conn, Visibility::Reviewers).len(), 3);
+        let expiring = document::expiring_between(conn, at(10), at(25)).expect("expiring");
+        assert_eq!(
+            expiring
+                .iter()
+                .map(|d| d.input.title.as_str())
+                .collect::<Vec<_>>(),
+            ["ISO 27001"]
+        );
+    });
+}
+
+#[test]
+fn audit_chain_verifies_and_names_a_hand_edited_row() {
+    each_backend(|conn, backend| {
+        let actor = Actor {
+            sub: "reviewer-1".into(),
+            org: Some("971032146".into()),
+            request_id: Some("req-1".into()),
+        };
+        for i in 0..5 {
+            audit::append(
+                conn,
+                &actor,
+                "tool.update",
+                &format!("tools/{i}"),
+                &serde_json::json!({"i": i}),
+                at(1),
+            )
+            .expect("append");
+        }
+        assert_eq!(
+            audit::first_broken(conn).ok(),
+            Some(None),
+            "{backend}: intact"
+        );
+        assert_eq!(
+            audit::list(conn, Some("tools/3"), 0, 10)
+                .map(|l| l[0].sequence)
+                .ok(),
+            Some(4)
+        );
+        conn.batch_execute(
+            "UPDATE audit_entries SET actor_sub = 'someone-else' WHERE sequence = 3",
+        )
+        .expect("hand edit");
+        assert_eq!(
+            audit::first_broken(conn).ok(),
+            Some(Some(3)),
+            "{backend}: names the edited entry"
+        );
+    });
+}

@@ -1,0 +1,13 @@
+DROP TABLE deliveries;
+DROP TABLE events;
+DROP TABLE audit_entries;
+DROP TABLE documents;
+DROP TABLE submissions;
+DROP TABLE subscriptions;
+DROP TABLE verdict_versions;
+DROP TABLE assessment_tools;
+DROP TABLE assessments;
+DROP TABLE subprocessor_revisions;
+DROP TABLE tool_facets;
+DROP TABLE tools;
+DROP TABLE organisations;
