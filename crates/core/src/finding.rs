@@ -28,6 +28,7 @@ crate::string_enum! {
         Vendor => "vendor",
         SchoolOwner => "school_owner",
         School => "school",
+        Teacher => "teacher",
         Reviewer => "reviewer",
     }
 }

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = assessments)]
-struct AssessmentRow {
+pub(crate) struct AssessmentRow {
     id: String,
     kind: String,
     title: String,
@@ -50,6 +50,25 @@ pub(crate) fn withdrawal_of(
 }
 
 impl AssessmentRow {
+    pub(crate) fn from_domain(a: &Assessment) -> Self {
+        Self {
+            id: a.id.to_string(),
+            kind: a.kind.as_str().to_string(),
+            title: a.title.clone(),
+            reviewer_org_id: a.reviewer_org_id.to_string(),
+            status: a.status.as_str().to_string(),
+            draft: a.draft.as_ref().map(to_json),
+            draft_revision: a.draft_revision,
+            draft_updated_by: a.draft_updated_by.clone(),
+            latest_version: a.latest_version,
+            withdrawn_at: a.withdrawal.as_ref().map(|w| to_db(w.at)),
+            withdrawn_by: a.withdrawal.as_ref().map(|w| w.by.clone()),
+            withdrawn_reason: a.withdrawal.as_ref().map(|w| w.reason.clone()),
+            created_at: to_db(a.created_at),
+            updated_at: to_db(a.updated_at),
+        }
+    }
+
     fn into_domain(self, tool_ids: Vec<Uuid>) -> StoreResult<Assessment> {
         Ok(Assessment {
             id: parse_uuid("assessments.id", &self.id)?,

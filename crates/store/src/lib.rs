@@ -7,12 +7,14 @@ pub mod error;
 pub mod migrate;
 pub mod page;
 pub mod schema;
+pub mod seed;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod time;
 
 pub mod assessment;
 pub mod audit;
+pub mod bulk;
 pub mod delivery;
 pub mod document;
 pub mod event;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organisations)]
-struct OrganisationRow {
+pub(crate) struct OrganisationRow {
     id: String,
     kind: String,
     name: String,
@@ -27,7 +27,7 @@ struct OrganisationRow {
 }
 
 impl OrganisationRow {
-    fn new(
+    pub(crate) fn new(
         id: Uuid,
         input: &OrganisationInput,
         created: DateTime<Utc>,

@@ -1,0 +1,149 @@
+//! Bulk loading of already-validated domain objects with multi-row inserts,
+//! in one transaction: what the seed loader and the load benchmark use.
+//! It writes no events: loading a data set is not news for subscribers.
+
+use crate::assessment::AssessmentRow;
+use crate::connection::DbConnection;
+use crate::error::StoreResult;
+use crate::organisation::OrganisationRow;
+use crate::schema::{
+    assessment_tools, assessments, organisations, subprocessor_revisions, tool_facets, tools,
+    verdict_versions,
+};
+use crate::subprocessor_revision::RevisionRow;
+use crate::tool::{facets_of, ToolRow};
+use crate::verdict_version::VerdictRow;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use toolreg_core::assessment::Assessment;
+use toolreg_core::organisation::OrganisationInput;
+use toolreg_core::subprocessor::SubprocessorRevision;
+use toolreg_core::tool::ToolInput;
+use toolreg_core::verdict::VerdictVersion;
+use uuid::Uuid;
+
+/// Rows per INSERT statement: below SQLite's 32,766 bound parameters for the
+/// widest table (13 columns) and PostgreSQL's 65,535.
+const CHUNK: usize = 500;
+
+#[derive(Debug, Default, Clone)]
+pub struct BulkSet {
+    pub organisations: Vec<(Uuid, OrganisationInput)>,
+    pub tools: Vec<(Uuid, ToolInput)>,
+    pub subprocessor_revisions: Vec<SubprocessorRevision>,
+    pub assessments: Vec<Assessment>,
+    pub verdicts: Vec<VerdictVersion>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BulkCounts {
+    pub organisations: usize,
+    pub tools: usize,
+    pub subprocessor_revisions: usize,
+    pub assessments: usize,
+    pub verdicts: usize,
+    /// Every row written, facets and link rows included.
+    pub rows: usize,
+}
+
+/// Multi-row INSERT in chunks. `MultiConnection` has no batch insert, so
+/// this is the one place that branches on the backend.
+macro_rules! insert_chunks {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        for chunk in rows.chunks(CHUNK) {
+            match &mut *$conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        rows.len()
+    }};
+}
+
+/// Insert everything in `set` in one transaction; all or nothing.
+pub fn insert_all(
+    conn: &mut DbConnection,
+    set: &BulkSet,
+    now: DateTime<Utc>,
+) -> StoreResult<BulkCounts> {
+    conn.transaction(|conn| {
+        let mut counts = BulkCounts::default();
+        let orgs: Vec<OrganisationRow> = set
+            .organisations
+            .iter()
+            .map(|(id, o)| OrganisationRow::new(*id, o, now, now, 1))
+            .collect();
+        counts.organisations = insert_chunks!(conn, organisations::table, orgs);
+
+        let tool_rows: Vec<ToolRow> = set
+            .tools
+            .iter()
+            .map(|(id, t)| ToolRow::new(*id, t, now, now, 1))
+            .collect();
+        counts.tools = insert_chunks!(conn, tools::table, tool_rows);
+        let facets: Vec<_> = set
+            .tools
+            .iter()
+            .flat_map(|(id, t)| facets_of(*id, t))
+            .collect();
+        let facet_count = insert_chunks!(conn, tool_facets::table, facets);
+
+        let revisions: Vec<RevisionRow> = set
+            .subprocessor_revisions
+            .iter()
+            .map(|r| {
+                let input = toolreg_core::subprocessor::SubprocessorRevisionInput {
+                    note: r.note.clone(),
+                    source_url: r.source_url.clone(),
+                    entries: r.entries.clone(),
+                };
+                RevisionRow::new(
+                    r.id,
+                    r.tool_id,
+                    r.revision,
+                    &input,
+                    &r.created_by,
+                    r.created_at,
+                )
+            })
+            .collect();
+        counts.subprocessor_revisions =
+            insert_chunks!(conn, subprocessor_revisions::table, revisions);
+
+        let assessment_rows: Vec<AssessmentRow> = set
+            .assessments
+            .iter()
+            .map(AssessmentRow::from_domain)
+            .collect();
+        counts.assessments = insert_chunks!(conn, assessments::table, assessment_rows);
+        let links: Vec<_> = set
+            .assessments
+            .iter()
+            .flat_map(|a| {
+                a.tool_ids.iter().map(move |t| {
+                    (
+                        assessment_tools::assessment_id.eq(a.id.to_string()),
+                        assessment_tools::tool_id.eq(t.to_string()),
+                    )
+                })
+            })
+            .collect();
+        let link_count = insert_chunks!(conn, assessment_tools::table, links);
+
+        let verdict_rows: Vec<VerdictRow> =
+            set.verdicts.iter().map(VerdictRow::from_domain).collect();
+        counts.verdicts = insert_chunks!(conn, verdict_versions::table, verdict_rows);
+
+        counts.rows = counts.organisations
+            + counts.tools
+            + facet_count
+            + counts.subprocessor_revisions
+            + counts.assessments
+            + link_count
+            + counts.verdicts;
+        Ok(counts)
+    })
+}

@@ -1,0 +1,163 @@
+//! The repository's sample data loads on both backends, satisfies what the
+//! sample is promised to contain, and loads only once.
+
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use toolreg_core::organisation::OrganisationKind;
+use toolreg_core::verdict::VerdictLevel;
+use toolreg_store::seed::{self, seed_id, SeedFiles, SeedSet};
+use toolreg_store::test_support::TestDb;
+use toolreg_store::*;
+
+fn sample() -> SeedSet {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../seed-data");
+    let files = SeedFiles::read_dir(&dir).expect("seed-data is readable");
+    SeedSet::parse(&files).expect("seed-data parses")
+}
+
+fn time(s: &str) -> DateTime<Utc> {
+    s.parse().expect("RFC 3339 time")
+}
+
+#[test]
+fn sample_data_loads_once_on_every_backend() {
+    let seed_set = sample();
+    for db in TestDb::all() {
+        let pool = db.pool();
+        let mut conn = pool.get().expect("connection");
+        let backend = db.name();
+        let first =
+            seed::load(&mut conn, &seed_set, time("2026-11-01T00:00:00Z")).expect("first load");
+        assert!(first.inserted.tools >= 30, "{backend}: {first:?}");
+        assert!(first.inserted.assessments >= 8, "{backend}");
+        assert_eq!(first.skipped, 0);
+        let second =
+            seed::load(&mut conn, &seed_set, time("2026-11-02T00:00:00Z")).expect("second load");
+        assert_eq!(
+            second.inserted.rows, 0,
+            "{backend}: second run writes nothing"
+        );
+        assert_eq!(
+            second.skipped,
+            first.inserted.organisations
+                + first.inserted.tools
+                + first.inserted.subprocessor_revisions
+                + first.inserted.assessments
+        );
+
+        let count = |conn: &mut DbConnection, kind| {
+            organisation::list(conn, Some(kind), &PageRequest::first(200))
+                .expect("list")
+                .items
+                .len()
+        };
+        assert!(
+            count(&mut conn, OrganisationKind::Vendor) >= 10,
+            "{backend}: vendors"
+        );
+        assert!(
+            count(&mut conn, OrganisationKind::Municipality) >= 5,
+            "{backend}: municipalities"
+        );
+        assert!(
+            count(&mut conn, OrganisationKind::Reviewer)
+                + count(&mut conn, OrganisationKind::Network)
+                >= 2,
+            "{backend}: reviewers"
+        );
+
+        // The Google Workspace verdict went from not recommended to approved with conditions.
+        let gw = seed_id("tool", "google-workspace-for-education");
+        let level = |conn: &mut DbConnection, at: &str| {
+            verdict_version::as_of(conn, gw, time(at))
+                .expect("as_of")
+                .map(|v| v.content.level)
+        };
+        assert_eq!(level(&mut conn, "2024-08-01T00:00:00Z"), None, "{backend}");
+        assert_eq!(
+            level(&mut conn, "2024-10-01T00:00:00Z"),
+            Some(VerdictLevel::NotRecommended),
+            "{backend}"
+        );
+        assert_eq!(
+            level(&mut conn, "2025-06-01T00:00:00Z"),
+            Some(VerdictLevel::ApprovedWithConditions),
+            "{backend}"
+        );
+        assert_eq!(
+            verdict_version::history_for_tool(&mut conn, gw)
+                .map(|h| h.len())
+                .ok(),
+            Some(3)
+        );
+
+        // Canva's assessment was withdrawn: no verdict in force now, one before.
+        let canva = seed_id("tool", "canva-for-education");
+        assert_eq!(
+            verdict_version::current(&mut conn, canva).ok(),
+            Some(None),
+            "{backend}"
+        );
+        assert!(
+            verdict_version::as_of(&mut conn, canva, time("2025-01-01T00:00:00Z"))
+                .ok()
+                .flatten()
+                .is_some()
+        );
+
+        // Multi-level subprocessor chains are there.
+        let revision = subprocessor_revision::latest(&mut conn, gw)
+            .expect("latest")
+            .expect("has revisions");
+        assert!(
+            toolreg_core::subprocessor::summarise(&revision.entries).max_depth >= 3,
+            "{backend}"
+        );
+    }
+}
+
+#[test]
+fn bad_seed_files_are_reported_with_file_and_pointer() {
+    let files = SeedFiles {
+        organisations: (
+            "organisations.json".into(),
+            r#"{"_notice":"x","organisations":[{"key":"a","kind":"vendor","name":"A","org_number":"123456789"}]}"#.into(),
+        ),
+        tools: (
+            "tools.json".into(),
+            r#"{"_notice":"x","tools":[{"vendor":"nobody","slug":"t1","name":"T","processes_personal_data":"no"}]}"#
+                .into(),
+        ),
+        subprocessors: ("subprocessors.json".into(), r#"{"_notice":"x","tools":[]}"#.into()),
+        assessments: ("assessments.json".into(), r#"{"_notice":"x","assessments":[]}"#.into()),
+    };
+    let broken = SeedSet::parse(&files).expect("well-formed JSON");
+    let db = TestDb::sqlite();
+    let pool = db.pool();
+    let mut conn = pool.get().expect("connection");
+    let err = seed::load(&mut conn, &broken, time("2026-11-01T00:00:00Z"))
+        .expect_err("must fail")
+        .to_string();
+    assert!(
+        err.contains("organisations.json#/organisations/0/org_number"),
+        "{err}"
+    );
+    assert!(err.contains("tools.json#/tools/0/vendor"), "{err}");
+    assert_eq!(tool::count(&mut conn).ok(), Some(0), "nothing was written");
+
+    let unknown_field = SeedFiles {
+        tools: (
+            "tools.json".into(),
+            r#"{"_notice":"x","tools":[],"extra":1}"#.into(),
+        ),
+        ..files
+    };
+    let parse_err = SeedSet::parse(&unknown_field)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        parse_err.contains("tools.json") && parse_err.contains("extra"),
+        "{parse_err}"
+    );
+}
