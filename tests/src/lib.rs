@@ -1,1 +1,134 @@
+//! Harness for black-box tests: start the real `toolreg` binary on a free
+//! port with its own data directory, wait until it prints where it listens,
+//! and stop it when the test ends.
 
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use toolreg_store::test_support::TestDb;
+
+/// The binary under test: `TOOLREG_BIN`, or `toolreg` in the target
+/// directory the test executable was built into (cargo builds it because
+/// the server package has integration tests of its own).
+pub fn binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TOOLREG_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("path of the test executable");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target directory");
+    let bin = dir.join(format!("toolreg{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p toolreg` or set TOOLREG_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// Run the binary to completion with `args` and extra environment.
+pub fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(binary());
+    cmd.current_dir(dir)
+        .args(args)
+        .env("TOOLREG_DATA_DIR", dir.join("data"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run toolreg")
+}
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Start `toolreg serve` in `dir` (its data directory is `dir/data`).
+    pub fn start(dir: &Path, env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(binary());
+        cmd.current_dir(dir)
+            .arg("serve")
+            .env("TOOLREG_BIND", "127.0.0.1:0")
+            .env("TOOLREG_DATA_DIR", dir.join("data"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start toolreg");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut stderr_pipe = child.stderr.take().expect("stderr");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr_pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("toolreg lytter på ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(base) => Server {
+                child,
+                base,
+                stderr,
+            },
+            Err(_) => {
+                let _ = child.kill();
+                let log = stderr.lock().map(|s| s.clone()).unwrap_or_default();
+                panic!("toolreg did not start within 60 s; its log:\n{log}");
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Everything the server logged so far.
+    pub fn log(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Stop the server (SIGKILL; the store is transactional, so this is also
+    /// a crash test of sorts) and wait for it.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.log()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client")
+}

@@ -1,1 +1,76 @@
-fn main() {}
+//! toolreg: the national registry of assessed learning tools.
+
+mod cli;
+mod config;
+mod database;
+mod logging;
+mod sample_data;
+mod serve;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use config::Config;
+use std::process::ExitCode;
+use toolreg_store::seed::SeedFiles;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("toolreg: ugyldig konfigurasjon: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    logging::init(config.log_format, &config.log_filter);
+    match run(cli.command.unwrap_or(Command::Serve), &config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "toolreg stopped");
+            eprintln!("toolreg: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
+    match command {
+        Command::Serve => {
+            let pool = database::open(config)?;
+            database::seed_if_empty(config, &pool)?;
+            actix_web::rt::System::new().block_on(serve::run(config, pool))
+        }
+        Command::Migrate => {
+            database::open(config)?;
+            println!(
+                "migreringer er oppdatert ({})",
+                config.database_url.redacted()
+            );
+            Ok(())
+        }
+        Command::Seed { dir } => {
+            let pool = database::open(config)?;
+            let files = match dir {
+                Some(dir) => SeedFiles::read_dir(&dir)?,
+                None => sample_data::embedded(),
+            };
+            let report = database::load_seed(&pool, &files)?;
+            let i = report.inserted;
+            println!(
+                "lastet inn {} organisasjoner, {} verktøy, {} underdatabehandlerrevisjoner, {} vurderinger, {} versjoner; {} fantes fra før",
+                i.organisations, i.tools, i.subprocessor_revisions, i.assessments, i.verdicts, report.skipped
+            );
+            Ok(())
+        }
+        Command::CheckConfig => {
+            let pool = database::open(config)?;
+            toolreg_store::connection::ping(&pool)?;
+            println!("konfigurasjonen er gyldig");
+            println!("  database: {}", config.database_url.redacted());
+            println!("  bind:     {}", config.bind);
+            println!("  data dir: {}", config.data_dir.display());
+            println!("  seed:     {}", config.seed);
+            Ok(())
+        }
+    }
+}

@@ -101,12 +101,14 @@ pub struct Manager {
     url: DatabaseUrl,
 }
 
-/// SQLite settings for a server: WAL so readers never block the writer,
-/// a busy timeout instead of immediate SQLITE_BUSY, and foreign keys on
-/// (SQLite has them off by default, per connection).
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+/// SQLite settings for a server: a busy timeout instead of immediate
+/// SQLITE_BUSY (first, because switching to WAL itself needs a lock while the
+/// pool opens several connections at once), WAL so readers never block the
+/// writer, and foreign keys on (SQLite has them off by default, per
+/// connection).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
+PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
-PRAGMA busy_timeout = 5000;
 PRAGMA foreign_keys = ON;";
 
 impl Manager {
@@ -168,6 +170,12 @@ pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> StoreResult<DbPoo
         .connection_timeout(Duration::from_secs(10))
         .build(Manager::new(url.clone()))
         .map_err(|e| StoreError::Connection(e.to_string()))
+}
+
+/// Check that the database answers a trivial query.
+pub fn ping(pool: &DbPool) -> StoreResult<()> {
+    let mut conn = pool.get()?;
+    conn.batch_execute("SELECT 1").map_err(StoreError::from)
 }
 
 impl DbConnection {

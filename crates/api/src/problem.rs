@@ -1,0 +1,123 @@
+//! RFC 9457 problem details: the one place errors become HTTP responses.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use toolreg_core::Violation;
+use toolreg_store::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+/// Base of the `type` URIs; each problem kind has its own fragment.
+const TYPE_BASE: &str = "https://toolreg.no/problems/";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Violation>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, kind: &str, title: &str) -> Self {
+        Self {
+            problem_type: format!("{TYPE_BASE}{kind}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: None,
+            instance: None,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn instance(mut self, path: impl Into<String>) -> Self {
+        self.instance = Some(path.into());
+        self
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Fant ikke ressursen").detail(detail)
+    }
+
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Tjenesten er ikke klar",
+        )
+        .detail(detail)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Intern feil")
+            .detail("Noe gikk galt hos oss. Feilen er logget.")
+    }
+
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.title)
+    }
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        Problem::status_code(self)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(Problem::status_code(self))
+            .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+            .json(self)
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what } => Problem::not_found(format!("{what} finnes ikke")),
+            StoreError::Conflict(m) => {
+                Problem::new(StatusCode::CONFLICT, "conflict", "Konflikt").detail(m)
+            }
+            StoreError::Stale => Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                "stale",
+                "Ressursen er endret",
+            )
+            .detail("Ressursen er endret siden du leste den. Hent den på nytt og prøv igjen."),
+            StoreError::Invalid(v) => {
+                let mut p = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    "Ugyldige data",
+                )
+                .detail("Ett eller flere felt er ugyldige.");
+                p.errors = v.0;
+                p
+            }
+            StoreError::Connection(m) => {
+                tracing::error!(error = %m, "database unavailable");
+                Problem::unavailable("Databasen svarer ikke akkurat nå. Prøv igjen om litt.")
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                Problem::internal()
+            }
+        }
+    }
+}

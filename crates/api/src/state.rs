@@ -1,0 +1,8 @@
+//! What every handler can reach.
+
+use toolreg_store::DbPool;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+}

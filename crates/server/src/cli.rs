@@ -1,0 +1,37 @@
+//! Command line: `toolreg [serve|migrate|seed|check-config]`.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "toolreg",
+    version,
+    about = "Nasjonalt register over vurderte læringsverktøy"
+)]
+pub struct Cli {
+    /// TOML configuration file (also TOOLREG_CONFIG). Environment variables win over it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load sample data; loading twice adds nothing the second time.
+    Seed {
+        /// Directory with organisations.json, tools.json, subprocessors.json
+        /// and assessments.json. Without it, the sample data built into the
+        /// binary is used.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Check the configuration and the database connection, then exit.
+    CheckConfig,
+}

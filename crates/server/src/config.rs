@@ -1,0 +1,270 @@
+//! Configuration: defaults, then an optional TOML file, then environment
+//! variables. A bad value stops start-up with one line naming the variable.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use toolreg_store::DatabaseUrl;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{var}: «{value}» {reason}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Load the sample data into an empty embedded database on start.
+    pub seed: bool,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    pub pool_size: Option<u32>,
+}
+
+/// The optional TOML file; every key is optional and named like the
+/// environment variable without the `TOOLREG_` prefix, in lower case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    bind: Option<String>,
+    data_dir: Option<String>,
+    seed: Option<String>,
+    log_format: Option<String>,
+    log: Option<String>,
+    db_pool_size: Option<String>,
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+
+/// Where a value came from, so errors name the right source.
+struct Lookup<'a> {
+    file: &'a FileConfig,
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Lookup<'_> {
+    fn get(&self, var: &'static str, from_file: &Option<String>) -> Option<String> {
+        (self.env)(var)
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| from_file.clone())
+    }
+}
+
+fn invalid(var: &'static str, value: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        var,
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn parse_bool(var: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(invalid(var, value, "må være true eller false")),
+    }
+}
+
+impl Config {
+    /// Read from the process environment and, if given, a TOML file.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env = |name: &str| std::env::var(name).ok();
+        let file_path = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("TOOLREG_CONFIG").map(PathBuf::from));
+        Self::from_sources(file_path.as_deref(), &env)
+    }
+
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let file_config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e.message().to_string(),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let look = Lookup {
+            file: &file_config,
+            env,
+        };
+
+        let data_dir = PathBuf::from(
+            look.get("TOOLREG_DATA_DIR", &look.file.data_dir)
+                .unwrap_or_else(|| DEFAULT_DATA_DIR.to_string()),
+        );
+        let database_url = match look.get("TOOLREG_DATABASE_URL", &look.file.database_url) {
+            Some(url) => DatabaseUrl::parse(&url)
+                .map_err(|e| invalid("TOOLREG_DATABASE_URL", &url, e.to_string()))?,
+            None => DatabaseUrl::Sqlite(data_dir.join("toolreg.db")),
+        };
+        let bind_text = look
+            .get("TOOLREG_BIND", &look.file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let bind = bind_text.parse::<SocketAddr>().map_err(|_| {
+            invalid(
+                "TOOLREG_BIND",
+                &bind_text,
+                "er ikke en adresse på formen vert:port, f.eks. 127.0.0.1:8080",
+            )
+        })?;
+        let seed = match look.get("TOOLREG_SEED", &look.file.seed) {
+            Some(v) => parse_bool("TOOLREG_SEED", &v)?,
+            None => true,
+        };
+        let log_format = match look
+            .get("TOOLREG_LOG_FORMAT", &look.file.log_format)
+            .as_deref()
+        {
+            None | Some("human") | Some("text") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "TOOLREG_LOG_FORMAT",
+                    other,
+                    "må være human eller json",
+                ))
+            }
+        };
+        let log_filter = look
+            .get("TOOLREG_LOG", &look.file.log)
+            .unwrap_or_else(|| "info".to_string());
+        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
+            invalid(
+                "TOOLREG_LOG",
+                &log_filter,
+                format!("er ikke et gyldig loggfilter: {e}"),
+            )
+        })?;
+        let pool_size = match look.get("TOOLREG_DB_POOL_SIZE", &look.file.db_pool_size) {
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=512).contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            "TOOLREG_DB_POOL_SIZE",
+                            &v,
+                            "må være et heltall fra 1 til 512",
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            database_url,
+            bind,
+            data_dir,
+            seed,
+            log_format,
+            log_filter,
+            pool_size,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let c = Config::from_sources(None, &env(&[])).map_err(|e| e.to_string());
+        let c = c
+            .as_ref()
+            .map(|c| (c.bind.to_string(), c.database_url.clone(), c.seed));
+        assert_eq!(
+            c,
+            Ok((
+                "127.0.0.1:8080".to_string(),
+                DatabaseUrl::Sqlite(PathBuf::from("./data/toolreg.db")),
+                true
+            ))
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = |pairs: &[(&str, &str)]| {
+            Config::from_sources(None, &env(pairs))
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert_eq!(
+            err(&[("TOOLREG_BIND", "localhost")]).as_deref(),
+            Some("TOOLREG_BIND: «localhost» er ikke en adresse på formen vert:port, f.eks. 127.0.0.1:8080")
+        );
+        assert!(err(&[("TOOLREG_SEED", "maybe")]).is_some_and(|e| e.starts_with("TOOLREG_SEED:")));
+        assert!(err(&[("TOOLREG_DATABASE_URL", "mysql://x/y")])
+            .is_some_and(|e| e.starts_with("TOOLREG_DATABASE_URL:")));
+        assert!(err(&[("TOOLREG_LOG_FORMAT", "xml")])
+            .is_some_and(|e| e.starts_with("TOOLREG_LOG_FORMAT:")));
+        assert!(err(&[("TOOLREG_DB_POOL_SIZE", "0")])
+            .is_some_and(|e| e.starts_with("TOOLREG_DB_POOL_SIZE:")));
+    }
+
+    #[test]
+    fn file_is_read_and_environment_wins() {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string());
+        let Ok(dir) = dir else { panic!("tempdir") };
+        let path = dir.path().join("toolreg.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\nseed = \"false\"\ndata_dir = \"/var/lib/toolreg\"\n",
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
+        let c = Config::from_sources(Some(&path), &env(&[("TOOLREG_BIND", "127.0.0.1:9001")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
+        assert!(!c.seed);
+        assert_eq!(
+            c.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("/var/lib/toolreg/toolreg.db"))
+        );
+        std::fs::write(&path, "colour = \"red\"\n").unwrap_or_else(|e| panic!("write: {e}"));
+        let err = Config::from_sources(Some(&path), &env(&[]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("toolreg.toml") && err.contains("colour"),
+            "{err}"
+        );
+    }
+}
