@@ -70,6 +70,9 @@ pub struct Assessment {
     pub tool_ids: Vec<Uuid>,
     pub reviewer_org_id: Uuid,
     pub status: AssessmentStatus,
+    /// The next version being edited. `None` when nothing has been drafted
+    /// (new, or loaded in bulk): editing then starts from the latest version.
+    /// Publishing keeps the draft, so publishing it again unchanged is refused.
     pub draft: Option<VerdictDraft>,
     /// Bumped on every draft change; the API derives the draft ETag from it.
     pub draft_revision: i64,

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = assessments)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct AssessmentRow {
     id: String,
     kind: String,

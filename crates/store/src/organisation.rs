@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organisations)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct OrganisationRow {
     id: String,
     kind: String,

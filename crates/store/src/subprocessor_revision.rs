@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = subprocessor_revisions)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct RevisionRow {
     id: String,
     tool_id: String,

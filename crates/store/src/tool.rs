@@ -29,6 +29,7 @@ struct ToolAttributes {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = tools)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct ToolRow {
     id: String,
     slug: String,

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = verdict_versions)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct VerdictRow {
     id: String,
     assessment_id: String,

@@ -40,7 +40,7 @@ CREATE TABLE tool_facets (
     facet TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (tool_id, facet, value)
-);
+) WITHOUT ROWID;
 CREATE INDEX tool_facets_lookup ON tool_facets (facet, value, tool_id);
 
 CREATE TABLE subprocessor_revisions (
@@ -77,7 +77,7 @@ CREATE TABLE assessment_tools (
     assessment_id TEXT NOT NULL REFERENCES assessments (id),
     tool_id TEXT NOT NULL REFERENCES tools (id),
     PRIMARY KEY (assessment_id, tool_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX assessment_tools_tool ON assessment_tools (tool_id, assessment_id);
 
 -- Every row is a published version: drafts live in assessments.draft.

@@ -11,7 +11,7 @@ use toolreg_core::organisation::OrganisationInput;
 use toolreg_core::subprocessor::{SubprocessorRevision, SubprocessorRevisionInput};
 use toolreg_core::tool::ToolInput;
 use toolreg_core::validation::child;
-use toolreg_core::verdict::{ReviewedSubprocessors, VerdictDraft, VerdictVersion};
+use toolreg_core::verdict::{ReviewedSubprocessors, VerdictVersion};
 use toolreg_core::{Validate, Violations};
 use uuid::Uuid;
 
@@ -260,12 +260,9 @@ fn resolve_assessment(
             reason: w.reason.clone(),
         }
     });
-    let draft = a.draft.clone().or_else(|| {
-        versions.last().map(|v| VerdictDraft {
-            content: v.content.clone(),
-            change_note: v.change_note.clone(),
-        })
-    });
+    // No draft means "nothing unpublished": editing starts from the latest
+    // version.
+    let draft = a.draft.clone();
     if let Some(d) = &a.draft {
         validate_into(d, &format!("{at}/draft"), out);
     }
