@@ -1,9 +1,6 @@
 //! ISO 3166-1 alpha-2 country codes and the EEA, which decides whether a
 //! transfer goes to a third country (GDPR chapter V).
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-
 /// All officially assigned ISO 3166-1 alpha-2 codes, sorted for binary search.
 const ISO_3166_1_ALPHA2: [&str; 249] = [
     "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
@@ -63,24 +60,7 @@ impl CountryCode {
     }
 }
 
-impl fmt::Display for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for CountryCode {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for CountryCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Self::parse(&raw).map_err(serde::de::Error::custom)
-    }
-}
+crate::parsed_text!(CountryCode);
 
 #[cfg(test)]
 mod tests {

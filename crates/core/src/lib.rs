@@ -1,6 +1,7 @@
 //! toolreg-core: the domain of the national registry of assessed learning
 //! tools. Types, validation, risk scoring and diffs; no I/O.
 
+pub mod parsed_text;
 pub mod string_enum;
 pub mod validation;
 

@@ -1,8 +1,6 @@
 //! Norwegian organisation numbers (organisasjonsnummer): nine digits, the last
 //! a modulus-11 check digit with weights 3 2 7 6 5 4 3 2.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -60,12 +58,6 @@ impl OrgNumber {
     }
 }
 
-impl fmt::Display for OrgNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl FromStr for OrgNumber {
     type Err = OrgNumberError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -73,18 +65,7 @@ impl FromStr for OrgNumber {
     }
 }
 
-impl Serialize for OrgNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrgNumber {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Self::parse(&raw).map_err(serde::de::Error::custom)
-    }
-}
+crate::parsed_text!(OrgNumber);
 
 #[cfg(test)]
 mod tests {

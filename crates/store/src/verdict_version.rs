@@ -141,20 +141,26 @@ fn history_entry(row: (VerdictRow, AssessmentCols)) -> StoreResult<HistoryEntry>
     })
 }
 
-/// Every published version of every assessment covering the tool, newest
-/// first; withdrawn ones included and marked.
-pub fn history_for_tool(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Vec<HistoryEntry>> {
+/// Versions of every assessment covering the tool, joined with their
+/// assessment, newest first: the base of history and "as of" queries.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn versions_of_tool(tool_id: String) -> _ {
+    let on_link: diesel::dsl::Eq<assessment_tools::assessment_id, verdict_versions::assessment_id> =
+        assessment_tools::assessment_id.eq(verdict_versions::assessment_id);
     verdict_versions::table
         .inner_join(assessments::table)
-        .inner_join(
-            assessment_tools::table
-                .on(assessment_tools::assessment_id.eq(verdict_versions::assessment_id)),
-        )
-        .filter(assessment_tools::tool_id.eq(tool_id.to_string()))
+        .inner_join(assessment_tools::table.on(on_link))
+        .filter(assessment_tools::tool_id.eq(tool_id))
         .order((
             verdict_versions::published_at.desc(),
             verdict_versions::version.desc(),
         ))
+}
+
+/// Every published version of every assessment covering the tool, newest
+/// first; withdrawn ones included and marked.
+pub fn history_for_tool(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Vec<HistoryEntry>> {
+    versions_of_tool(tool_id.to_string())
         .select((
             VerdictRow::as_select(),
             (
@@ -179,23 +185,13 @@ pub fn as_of(
     at: DateTime<Utc>,
 ) -> StoreResult<Option<VerdictVersion>> {
     let at = to_db(at);
-    verdict_versions::table
-        .inner_join(assessments::table)
-        .inner_join(
-            assessment_tools::table
-                .on(assessment_tools::assessment_id.eq(verdict_versions::assessment_id)),
-        )
-        .filter(assessment_tools::tool_id.eq(tool_id.to_string()))
+    versions_of_tool(tool_id.to_string())
         .filter(verdict_versions::published_at.le(at))
         .filter(
             assessments::withdrawn_at
                 .is_null()
                 .or(assessments::withdrawn_at.gt(at)),
         )
-        .order((
-            verdict_versions::published_at.desc(),
-            verdict_versions::version.desc(),
-        ))
         .select(VerdictRow::as_select())
         .first(conn)
         .optional()?
