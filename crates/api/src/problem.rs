@@ -10,7 +10,15 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Base of the `type` URIs; each problem kind has its own fragment.
 const TYPE_BASE: &str = "https://toolreg.no/problems/";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "type": "https://toolreg.no/problems/validation",
+    "title": "Ugyldige data",
+    "status": 422,
+    "detail": "Ett eller flere felt er ugyldige.",
+    "instance": "/api/v1/tools",
+    "errors": [{"pointer": "/slug", "message": "slug kan bare inneholde a–z, 0–9 og bindestrek"}]
+}))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub problem_type: String,
@@ -50,6 +58,40 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "not-found", "Fant ikke ressursen").detail(detail)
     }
 
+    pub fn bad_request(kind: &str, title: &str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, kind, title).detail(detail)
+    }
+
+    /// A request body or parameter that does not parse, with where.
+    pub fn invalid_input(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut p = Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-input",
+            "Ugyldig forespørsel",
+        )
+        .detail(message.clone());
+        p.errors.push(Violation {
+            pointer: pointer.into(),
+            message,
+        });
+        p
+    }
+
+    pub fn precondition_required() -> Self {
+        Self::new(StatusCode::PRECONDITION_REQUIRED, "precondition-required", "If-Match mangler")
+            .detail("Endringer krever If-Match med ETag fra en GET av ressursen, så ingen overskriver andres endringer.")
+    }
+
+    pub fn stale() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "stale",
+            "Ressursen er endret",
+        )
+        .detail("Ressursen er endret siden du leste den. Hent den på nytt og prøv igjen.")
+    }
+
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -64,7 +106,7 @@ impl Problem {
             .detail("Noe gikk galt hos oss. Feilen er logget.")
     }
 
-    fn status_code(&self) -> StatusCode {
+    pub fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }

@@ -28,6 +28,7 @@ crate::string_enum! {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentInput {
     pub kind: AssessmentKind,
     pub title: String,
@@ -56,6 +57,7 @@ impl Validate for AssessmentInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Withdrawal {
     pub at: DateTime<Utc>,
     pub by: String,
@@ -63,6 +65,7 @@ pub struct Withdrawal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub id: Uuid,
     pub kind: AssessmentKind,

@@ -27,6 +27,7 @@ crate::string_enum! {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataFlow {
     pub data_category: String,
     pub subjects: Vec<DataSubject>,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change<T> {
     pub from: T,
     pub to: T,
@@ -26,6 +27,7 @@ fn change<T: PartialEq + Clone>(from: &T, to: &T) -> Option<Change<T>> {
 
 /// A finding present in both versions whose content differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingChange {
     #[serde(rename = "ref")]
     pub reference: String,
@@ -37,6 +39,7 @@ pub struct FindingChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConditionChange {
     pub identity: String,
     pub from: Condition,
@@ -44,6 +47,7 @@ pub struct ConditionChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataFlowChange {
     pub identity: String,
     pub changed_fields: Vec<String>,
@@ -52,6 +56,7 @@ pub struct DataFlowChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictDiff {
     pub level: Option<Change<VerdictLevel>>,
     pub summary_changed: bool,

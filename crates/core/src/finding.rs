@@ -66,6 +66,7 @@ crate::string_enum! {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Measure {
     pub description: String,
     pub owner: MeasureOwner,
@@ -74,6 +75,7 @@ pub struct Measure {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Stable reference within the assessment ("R1", "H-3"), used to follow a
     /// finding from version to version.

@@ -21,6 +21,7 @@ crate::string_enum! {
 /// What a caller supplies to create or replace an organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationInput {
     pub kind: OrganisationKind,
     pub name: String,
@@ -80,6 +81,7 @@ impl OrganisationInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub id: Uuid,
     pub kind: OrganisationKind,

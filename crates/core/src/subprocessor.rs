@@ -37,6 +37,7 @@ crate::string_enum! {
 /// revisions comparable entry by entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubprocessorEntry {
     pub id: String,
     #[serde(default)]
@@ -58,6 +59,7 @@ pub struct SubprocessorEntry {
 /// The list a vendor or reviewer supplies for a new revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubprocessorRevisionInput {
     #[serde(default)]
     pub note: String,
@@ -67,6 +69,7 @@ pub struct SubprocessorRevisionInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubprocessorRevision {
     pub id: Uuid,
     pub tool_id: Uuid,
@@ -173,6 +176,7 @@ fn depth_of(entries: &[SubprocessorEntry], index: usize) -> Option<u32> {
 
 /// One entry placed in the tree, with what is derived from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubprocessorNode {
     #[serde(flatten)]
     pub entry: SubprocessorEntry,
@@ -183,6 +187,7 @@ pub struct SubprocessorNode {
 
 /// What a municipality needs at a glance from the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubprocessorSummary {
     pub entry_count: usize,
     pub max_depth: u32,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryChange {
     pub id: String,
     pub name: String,
@@ -18,6 +19,7 @@ pub struct EntryChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubprocessorDiff {
     pub added: Vec<SubprocessorEntry>,
     pub removed: Vec<SubprocessorEntry>,

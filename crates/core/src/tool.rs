@@ -91,6 +91,7 @@ crate::string_enum! {
 /// A Feide attribute the service requests, with the vendor's justification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeideAttribute {
     pub attribute: String,
     pub justification: String,
@@ -98,6 +99,7 @@ pub struct FeideAttribute {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AiFeature {
     pub name: String,
     #[serde(default)]
@@ -110,6 +112,7 @@ pub struct AiFeature {
 /// What a caller supplies to create or replace a tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ToolInput {
     pub slug: String,
     pub name: String,
@@ -220,6 +223,7 @@ impl Validate for ToolInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tool {
     pub id: Uuid,
     #[serde(flatten)]

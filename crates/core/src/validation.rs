@@ -7,6 +7,7 @@ use std::fmt;
 /// One bad field: where it is (RFC 6901 JSON pointer) and what is wrong, in
 /// Norwegian bokmål because people read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     pub pointer: String,
     pub message: String,

@@ -34,6 +34,7 @@ impl VerdictLevel {
 /// The subprocessor revision of one tool that the reviewer read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewedSubprocessors {
     pub tool_id: Uuid,
     pub revision: i32,
@@ -43,6 +44,7 @@ pub struct ReviewedSubprocessors {
 /// is part of the `content_sha256` contract: append, never reorder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictContent {
     pub level: VerdictLevel,
     pub summary: String,
@@ -63,6 +65,7 @@ pub struct VerdictContent {
 /// The editable draft of an assessment: the next verdict plus a change note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictDraft {
     #[serde(flatten)]
     pub content: VerdictContent,
@@ -153,6 +156,7 @@ impl Validate for VerdictDraft {
 
 /// A published, immutable version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictVersion {
     pub id: Uuid,
     pub assessment_id: Uuid,

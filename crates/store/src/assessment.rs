@@ -347,6 +347,9 @@ pub fn publish(
             "diff": diff,
         });
         announce(conn, &a, EventType::VerdictPublished, severity, data, now)?;
+        for tool in &a.tool_ids {
+            crate::tool_current::refresh(conn, *tool)?;
+        }
         Ok(version)
     })
 }
@@ -376,6 +379,9 @@ pub fn withdraw(
         if a.latest_version.is_some() {
             let data = json!({ "assessment_id": id, "reason": reason.trim(), "last_version": a.latest_version });
             announce(conn, &a, EventType::VerdictWithdrawn, Severity::Critical, data, now)?;
+        }
+        for tool in &a.tool_ids {
+            crate::tool_current::refresh(conn, *tool)?;
         }
         get(conn, id)
     })

@@ -11,12 +11,15 @@ use crate::schema::{
     verdict_versions,
 };
 use crate::subprocessor_revision::RevisionRow;
-use crate::tool::{facets_of, ToolRow};
+use crate::tool::{facets_of, FacetRow, ToolRow};
+use crate::tool_current::Current;
 use crate::verdict_version::VerdictRow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use std::collections::{HashMap, HashSet};
 use toolreg_core::assessment::Assessment;
 use toolreg_core::organisation::OrganisationInput;
+use toolreg_core::subprocessor::summarise;
 use toolreg_core::subprocessor::SubprocessorRevision;
 use toolreg_core::tool::ToolInput;
 use toolreg_core::verdict::VerdictVersion;
@@ -61,6 +64,75 @@ macro_rules! insert_chunks {
         }
         rows.len()
     }};
+}
+
+struct Derived {
+    rows: Vec<FacetRow>,
+    /// Tools touched by the set that the set does not create: their facets
+    /// depend on rows already in the database, so they are recomputed there.
+    elsewhere: Vec<Uuid>,
+}
+
+/// The derived facets of the tools the set creates, computed from the set.
+fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
+    let new_tools: HashSet<Uuid> = set.tools.iter().map(|(id, _)| *id).collect();
+    let mut current: HashMap<Uuid, Current> = HashMap::new();
+    let mut latest_revision: HashMap<Uuid, i32> = HashMap::new();
+    let mut elsewhere: HashSet<Uuid> = HashSet::new();
+    for r in &set.subprocessor_revisions {
+        if !new_tools.contains(&r.tool_id) {
+            elsewhere.insert(r.tool_id);
+            continue;
+        }
+        if latest_revision
+            .get(&r.tool_id)
+            .is_none_or(|n| r.revision > *n)
+        {
+            latest_revision.insert(r.tool_id, r.revision);
+            current.entry(r.tool_id).or_default().third_country =
+                Some(!summarise(&r.entries).third_countries.is_empty());
+        }
+    }
+    let assessments: HashMap<Uuid, &Assessment> =
+        set.assessments.iter().map(|a| (a.id, a)).collect();
+    let mut in_force: HashMap<Uuid, (DateTime<Utc>, i32, String)> = HashMap::new();
+    for v in &set.verdicts {
+        let Some(a) = assessments.get(&v.assessment_id) else {
+            continue;
+        };
+        if v.published_at > now || a.withdrawal.as_ref().is_some_and(|w| w.at <= now) {
+            continue;
+        }
+        for tool in &a.tool_ids {
+            if !new_tools.contains(tool) {
+                elsewhere.insert(*tool);
+                continue;
+            }
+            let key = (v.published_at, v.version);
+            if in_force.get(tool).is_none_or(|(at, n, _)| key > (*at, *n)) {
+                in_force.insert(
+                    *tool,
+                    (
+                        v.published_at,
+                        v.version,
+                        v.content.level.as_str().to_string(),
+                    ),
+                );
+            }
+        }
+    }
+    for (tool, (_, _, level)) in in_force {
+        current.entry(tool).or_default().verdict_level = Some(level);
+    }
+    let rows = current
+        .iter()
+        .flat_map(|(tool, c)| c.rows(*tool))
+        .map(|(tool_id, facet, value)| FacetRow::new(tool_id, facet, value))
+        .collect();
+    Derived {
+        rows,
+        elsewhere: elsewhere.into_iter().collect(),
+    }
 }
 
 /// Insert everything in `set` in one transaction; all or nothing.
@@ -137,7 +209,14 @@ pub fn insert_all(
             set.verdicts.iter().map(VerdictRow::from_domain).collect();
         counts.verdicts = insert_chunks!(conn, verdict_versions::table, verdict_rows);
 
-        counts.rows = counts.organisations
+        let derived = derived_facets(set, now);
+        let derived_count = insert_chunks!(conn, tool_facets::table, derived.rows);
+        for tool in derived.elsewhere {
+            crate::tool_current::refresh(conn, tool)?;
+        }
+
+        counts.rows = derived_count
+            + counts.organisations
             + counts.tools
             + facet_count
             + counts.subprocessor_revisions

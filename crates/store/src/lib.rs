@@ -23,6 +23,7 @@ pub mod submission;
 pub mod subprocessor_revision;
 pub mod subscription;
 pub mod tool;
+pub mod tool_current;
 pub mod verdict_version;
 
 pub use connection::{build_pool, Backend, DatabaseUrl, DbConnection, DbPool, PooledDb};

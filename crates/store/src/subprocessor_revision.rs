@@ -78,6 +78,7 @@ pub fn append(
         diesel::insert_into(subprocessor_revisions::table)
             .values(&row)
             .execute(conn)?;
+        crate::tool_current::refresh(conn, tool_id)?;
         row.into_domain()
     })
 }

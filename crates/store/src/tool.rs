@@ -60,6 +60,20 @@ pub mod facet {
     pub const AGE_BAND: &str = "age_band";
     pub const LOGIN_METHOD: &str = "login_method";
     pub const PLATFORM: &str = "platform";
+    /// Derived: level of the verdict in force (see `tool_current`).
+    pub const VERDICT_LEVEL: &str = "verdict_level";
+    /// Derived: "yes"/"no" from the latest subprocessor revision.
+    pub const THIRD_COUNTRY: &str = "third_country";
+}
+
+impl FacetRow {
+    pub(crate) fn new(tool_id: String, facet: &str, value: String) -> Self {
+        Self {
+            tool_id,
+            facet: facet.to_string(),
+            value,
+        }
+    }
 }
 
 impl ToolRow {
@@ -247,8 +261,18 @@ pub fn update(
             .set(&row)
             .execute(conn)
             .map_err(|e| slug_conflict(e.into(), &input.slug))?;
-        diesel::delete(tool_facets::table.filter(tool_facets::tool_id.eq(id.to_string())))
-            .execute(conn)?;
+        // Only the tool's own facets; derived ones stay.
+        diesel::delete(
+            tool_facets::table
+                .filter(tool_facets::tool_id.eq(id.to_string()))
+                .filter(tool_facets::facet.eq_any([
+                    facet::CATEGORY,
+                    facet::AGE_BAND,
+                    facet::LOGIN_METHOD,
+                    facet::PLATFORM,
+                ])),
+        )
+        .execute(conn)?;
         for f in facets_of(id, input) {
             diesel::insert_into(tool_facets::table)
                 .values(&f)
@@ -266,6 +290,8 @@ pub struct ToolFilter {
     pub age_band: Option<AgeBand>,
     pub login_method: Option<LoginMethod>,
     pub processes_personal_data: Option<ProcessesPersonalData>,
+    pub verdict_level: Option<toolreg_core::verdict::VerdictLevel>,
+    pub has_third_country_transfer: Option<bool>,
 }
 
 /// Tools ordered by name, then id.
@@ -290,6 +316,16 @@ pub fn list(
         (
             facet::LOGIN_METHOD,
             filter.login_method.map(|l| l.as_str().to_string()),
+        ),
+        (
+            facet::VERDICT_LEVEL,
+            filter.verdict_level.map(|l| l.as_str().to_string()),
+        ),
+        (
+            facet::THIRD_COUNTRY,
+            filter
+                .has_third_country_transfer
+                .map(|t| if t { "yes" } else { "no" }.to_string()),
         ),
     ];
     for (name, value) in facets {

@@ -105,6 +105,39 @@ fn sample_data_loads_once_on_every_backend() {
                 .is_some()
         );
 
+        // Derived list filters follow the verdict in force and the latest chain.
+        let slugs = |conn: &mut DbConnection, filter: tool::ToolFilter| {
+            tool::list(conn, &filter, &PageRequest::first(200))
+                .expect("list")
+                .items
+                .into_iter()
+                .map(|t| t.input.slug)
+                .collect::<Vec<_>>()
+        };
+        let conditional = tool::ToolFilter {
+            verdict_level: Some(VerdictLevel::ApprovedWithConditions),
+            ..Default::default()
+        };
+        let conditional = slugs(&mut conn, conditional);
+        assert!(
+            conditional.contains(&"google-workspace-for-education".to_string()),
+            "{backend}"
+        );
+        assert!(
+            !conditional.contains(&"canva-for-education".to_string()),
+            "{backend}: withdrawn"
+        );
+        let not_recommended = tool::ToolFilter {
+            verdict_level: Some(VerdictLevel::NotRecommended),
+            ..Default::default()
+        };
+        assert_eq!(slugs(&mut conn, not_recommended), ["strava"], "{backend}");
+        let eea_only = tool::ToolFilter {
+            has_third_country_transfer: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(slugs(&mut conn, eea_only), ["itslearning"], "{backend}");
+
         // Multi-level subprocessor chains are there.
         let revision = subprocessor_revision::latest(&mut conn, gw)
             .expect("latest")

@@ -1,0 +1,25 @@
+//! diesel is synchronous: every store call runs on actix's blocking pool,
+//! never on the async executor.
+
+use crate::problem::Problem;
+use crate::state::AppState;
+use actix_web::web;
+use toolreg_store::{DbConnection, StoreError};
+
+/// Run `f` with a pooled connection on the blocking pool.
+pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, Problem>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, Problem> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(StoreError::from)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "blocking task failed");
+        Problem::internal()
+    })?
+}

@@ -1,0 +1,168 @@
+//! The JSON body extractor: size limit (413), content type (415), and parse
+//! errors that say *where* in the document the problem is, as a JSON
+//! pointer, including unknown fields.
+
+use crate::problem::Problem;
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Bodies above this are refused with 413 before they are parsed.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub struct JsonBody<T>(pub T);
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('/');
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => out.push_str("/?"),
+        }
+    }
+    out
+}
+
+/// Norwegian text for the common serde messages; the original is kept in
+/// parentheses because it names the expected type precisely.
+fn explain(e: &serde_json::Error) -> String {
+    let raw = e.to_string();
+    let raw = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    if raw.starts_with("unknown field") {
+        format!("ukjent felt ({raw})")
+    } else if raw.starts_with("missing field") {
+        format!("påkrevd felt mangler ({raw})")
+    } else if raw.starts_with("invalid type") {
+        format!("feil type ({raw})")
+    } else if raw.starts_with("unknown variant") {
+        format!("ukjent verdi ({raw})")
+    } else {
+        raw
+    }
+}
+
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Err(Problem::bad_request(
+                    "malformed-json",
+                    "Ugyldig JSON",
+                    format!("Forespørselen er ikke gyldig JSON: {inner}"),
+                ))
+            } else {
+                Err(Problem::invalid_input(pointer, explain(&inner)))
+            }
+        }
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || m.ends_with("+json")
+        })
+        .unwrap_or(false)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = Problem;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let bytes = web::Bytes::from_request(req, payload);
+        let declared_too_big = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|n| n > BODY_LIMIT);
+        Box::pin(async move {
+            if declared_too_big {
+                return Err(too_large());
+            }
+            if !json {
+                return Err(Problem::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported-media-type",
+                    "Feil innholdstype",
+                )
+                .detail("Send JSON med Content-Type: application/json."));
+            }
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    Problem::bad_request("unreadable-body", "Kunne ikke lese forespørselen", e.to_string())
+                }
+            })?;
+            parse(&bytes).map(JsonBody)
+        })
+    }
+}
+
+fn too_large() -> Problem {
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Forespørselen er for stor")
+        .detail(format!("Innholdet kan være høyst {} KiB.", BODY_LIMIT / 1024))
+}
+
+/// Limits for the raw body reader behind `JsonBody`.
+pub fn payload_config() -> web::PayloadConfig {
+    web::PayloadConfig::new(BODY_LIMIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        score: u8,
+    }
+
+    #[test]
+    fn type_errors_point_at_the_field() {
+        let err = parse::<Outer>(br#"{"items":[{"score":1},{"score":"high"}]}"#).err();
+        let p = err.map(|p| (p.status, p.errors[0].pointer.clone()));
+        assert_eq!(p, Some((400, "/items/1/score".to_string())));
+    }
+
+    #[test]
+    fn unknown_fields_are_named() {
+        let err = parse::<Outer>(br#"{"items":[],"colour":"red"}"#).err();
+        let msg = err.map(|p| p.errors[0].message.clone()).unwrap_or_default();
+        assert!(msg.starts_with("ukjent felt") && msg.contains("colour"), "{msg}");
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_json() {
+        let err = parse::<Outer>(br#"{"items":["#).err();
+        assert_eq!(err.map(|p| p.problem_type), Some("https://toolreg.no/problems/malformed-json".to_string()));
+    }
+}
