@@ -36,12 +36,16 @@ fn list_matches(value: &str, etag: &str) -> bool {
     })
 }
 
-fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 /// 200 with the JSON body and its ETag, or 304 when the client has it.
-pub fn json_response<T: Serialize>(req: &HttpRequest, value: &T, policy: CachePolicy) -> HttpResponse {
+pub fn json_response<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    policy: CachePolicy,
+) -> HttpResponse {
     let body = match serde_json::to_vec(value) {
         Ok(b) => b,
         Err(e) => {
@@ -53,7 +57,12 @@ pub fn json_response<T: Serialize>(req: &HttpRequest, value: &T, policy: CachePo
     respond(req, body, etag, policy)
 }
 
-pub fn respond(req: &HttpRequest, body: Vec<u8>, etag: String, policy: CachePolicy) -> HttpResponse {
+pub fn respond(
+    req: &HttpRequest,
+    body: Vec<u8>,
+    etag: String,
+    policy: CachePolicy,
+) -> HttpResponse {
     let cache_control = match policy {
         CachePolicy::Revalidate => "no-cache",
         CachePolicy::Immutable => "public, max-age=31536000, immutable",
@@ -93,7 +102,10 @@ pub fn check_if_match(if_match: &str, current_etag: &str) -> Result<(), Problem>
 }
 
 pub fn etag_header(etag: &str) -> (header::HeaderName, HeaderValue) {
-    (header::ETAG, HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\"")))
+    (
+        header::ETAG,
+        HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\"")),
+    )
 }
 
 #[cfg(test)]
@@ -120,6 +132,9 @@ mod tests {
     fn if_match_is_strong() {
         assert!(check_if_match("\"y\"", "\"y\"").is_ok());
         assert!(check_if_match("W/\"y\"", "\"y\"").is_err());
-        assert_eq!(check_if_match("\"x\"", "\"y\"").err().map(|p| p.status), Some(412));
+        assert_eq!(
+            check_if_match("\"x\"", "\"y\"").err().map(|p| p.status),
+            Some(412)
+        );
     }
 }

@@ -23,8 +23,12 @@ fn problem_for(status: StatusCode) -> Problem {
                 .detail("Ressursen støtter ikke denne HTTP-metoden.")
         }
         StatusCode::NOT_FOUND => Problem::not_found("Ingen ressurs på denne adressen."),
-        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(status, "payload-too-large", "Forespørselen er for stor"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => Problem::new(status, "unsupported-media-type", "Feil innholdstype"),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            Problem::new(status, "payload-too-large", "Forespørselen er for stor")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            Problem::new(status, "unsupported-media-type", "Feil innholdstype")
+        }
         s if s.is_server_error() => Problem::internal(),
         s => Problem::new(s, "http-error", s.canonical_reason().unwrap_or("Feil")),
     }
@@ -48,7 +52,8 @@ fn rewrite<B: MessageBody + 'static>(
     let body = serde_json::to_vec(&problem).unwrap_or_default();
     let new = builder.body(BoxBody::new(body));
     let (req, _) = res.into_parts();
-    let res: ServiceResponse<EitherBody<B, BoxBody>> = ServiceResponse::new(req, new).map_into_right_body();
+    let res: ServiceResponse<EitherBody<B, BoxBody>> =
+        ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }
 

@@ -7,12 +7,17 @@ use serde_json::json;
 
 /// The process is up and serving HTTP. Checks nothing else, so a slow
 /// database never gets a healthy process restarted.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Up", body = Object, example = json!({"status": "ok"}))))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
 /// Ready to serve traffic: the database answers.
+#[utoipa::path(tag = "health", responses(
+    (status = 200, description = "Ready", body = Object, example = json!({"status": "ready", "checks": {"database": "ok"}})),
+    (status = 503, description = "Not ready", body = crate::problem::Problem, content_type = "application/problem+json"),
+))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let pool = state.pool.clone();

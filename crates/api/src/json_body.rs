@@ -110,7 +110,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
                     too_large()
                 } else {
-                    Problem::bad_request("unreadable-body", "Kunne ikke lese forespørselen", e.to_string())
+                    Problem::bad_request(
+                        "unreadable-body",
+                        "Kunne ikke lese forespørselen",
+                        e.to_string(),
+                    )
                 }
             })?;
             parse(&bytes).map(JsonBody)
@@ -119,8 +123,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 }
 
 fn too_large() -> Problem {
-    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Forespørselen er for stor")
-        .detail(format!("Innholdet kan være høyst {} KiB.", BODY_LIMIT / 1024))
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+        "Forespørselen er for stor",
+    )
+    .detail(format!(
+        "Innholdet kan være høyst {} KiB.",
+        BODY_LIMIT / 1024
+    ))
 }
 
 /// Limits for the raw body reader behind `JsonBody`.
@@ -157,12 +168,18 @@ mod tests {
     fn unknown_fields_are_named() {
         let err = parse::<Outer>(br#"{"items":[],"colour":"red"}"#).err();
         let msg = err.map(|p| p.errors[0].message.clone()).unwrap_or_default();
-        assert!(msg.starts_with("ukjent felt") && msg.contains("colour"), "{msg}");
+        assert!(
+            msg.starts_with("ukjent felt") && msg.contains("colour"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn syntax_errors_are_malformed_json() {
         let err = parse::<Outer>(br#"{"items":["#).err();
-        assert_eq!(err.map(|p| p.problem_type), Some("https://toolreg.no/problems/malformed-json".to_string()));
+        assert_eq!(
+            err.map(|p| p.problem_type),
+            Some("https://toolreg.no/problems/malformed-json".to_string())
+        );
     }
 }

@@ -1,23 +1,93 @@
 //! toolreg-api: the HTTP surface. Handlers read the request, call the
 //! store, and shape the response; errors leave through `problem`.
 
+// `Problem` (the error of every handler) is a few strings and a list; it is
+// built only on the error path and moved once, so boxing it would cost an
+// allocation per error response and buy nothing measurable.
+#![allow(clippy::result_large_err)]
+
+pub mod access;
+pub mod blocking;
+pub mod caching;
+pub mod error_pages;
 pub mod health;
+pub mod json_body;
+pub mod openapi;
+pub mod pagination;
 pub mod problem;
+pub mod query;
+pub mod routes;
 pub mod state;
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use problem::Problem;
 pub use state::AppState;
 
-/// Register every route on an actix app.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz);
+fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    Problem::invalid_input("/path", format!("ugyldig adresse: {err}")).into()
 }
 
-/// Anything no route matched: a 404 problem, never an HTML page.
+/// Register every route and the extractor settings.
+pub fn configure(cfg: &mut ServiceConfig) {
+    use routes::{assessments, organisations, tools, vendors};
+    cfg.app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(json_body::payload_config())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(openapi::openapi_json)
+                .service(tools::list_tools)
+                .service(tools::create_tool)
+                .service(tools::verdict_history)
+                .service(tools::verdict_diff)
+                .service(tools::get_verdict_version)
+                .service(tools::verdict_as_of)
+                .service(tools::subprocessor_revisions)
+                .service(tools::subprocessor_diff)
+                .service(tools::subprocessors)
+                .service(tools::data_flows)
+                .service(tools::get_tool)
+                .service(tools::update_tool)
+                .service(vendors::list_vendors)
+                .service(vendors::get_vendor)
+                .service(organisations::list_organisations)
+                .service(organisations::create_organisation)
+                .service(organisations::get_organisation)
+                .service(organisations::update_organisation)
+                .service(assessments::create_assessment)
+                .service(assessments::get_assessment)
+                .service(assessments::get_draft)
+                .service(assessments::replace_draft)
+                .service(assessments::publish)
+                .service(assessments::withdraw),
+        );
+}
+
+/// Anything no route matched: 405 with `Allow` when the path exists with
+/// other methods, otherwise 404; a problem document either way.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
+    if let Some(allowed) = openapi::allowed_methods(req.path()) {
+        let mut resp = Problem::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Metoden er ikke tillatt",
+        )
+        .detail(format!(
+            "{} støtter bare {}.",
+            req.path(),
+            allowed.join(", ")
+        ))
+        .instance(req.path())
+        .error_response();
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+            resp.headers_mut().insert(actix_web::http::header::ALLOW, v);
+        }
+        return resp;
+    }
     Problem::not_found(format!("Ingen ressurs på {}", req.path()))
         .instance(req.path())
         .error_response()

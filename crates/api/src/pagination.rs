@@ -34,7 +34,10 @@ pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequ
             format!("limit må være fra 1 til {}", PageRequest::MAX_LIMIT),
         ));
     }
-    let after = cursor.filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
+    let after = cursor
+        .filter(|c| !c.is_empty())
+        .map(decode_cursor)
+        .transpose()?;
     Ok(PageRequest { limit, after })
 }
 
@@ -66,10 +69,21 @@ mod tests {
     fn cursor_round_trips_and_rejects_garbage() {
         let key = ("Kahoot!".to_string(), "0190".to_string());
         let c = encode_cursor(&key);
-        assert!(c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'));
+        assert!(c
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'));
         assert_eq!(decode_cursor(&c).ok(), Some(key));
-        assert_eq!(decode_cursor("not*a*cursor").err().map(|p| p.status), Some(400));
-        assert_eq!(decode_cursor("bm9wZQ").err().map(|p| p.errors[0].pointer.clone()).as_deref(), Some("/cursor"));
+        assert_eq!(
+            decode_cursor("not*a*cursor").err().map(|p| p.status),
+            Some(400)
+        );
+        assert_eq!(
+            decode_cursor("bm9wZQ")
+                .err()
+                .map(|p| p.errors[0].pointer.clone())
+                .as_deref(),
+            Some("/cursor")
+        );
     }
 
     #[test]

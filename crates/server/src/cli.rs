@@ -34,4 +34,10 @@ pub enum Command {
     },
     /// Check the configuration and the database connection, then exit.
     CheckConfig,
+    /// Write the OpenAPI document the code describes.
+    ExportOpenapi {
+        /// Where to write it.
+        #[arg(long, default_value = "openapi/openapi.json", value_name = "FILE")]
+        out: PathBuf,
+    },
 }

@@ -18,6 +18,11 @@ pub enum StartError {
     },
     #[error("HTTP-tjenesten stoppet med feil: {0}")]
     Serve(std::io::Error),
+    #[error("kan ikke skrive {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Open the pool and apply migrations.

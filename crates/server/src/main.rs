@@ -62,6 +62,18 @@ fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
             );
             Ok(())
         }
+        Command::ExportOpenapi { out } => {
+            let write_err = |source| database::StartError::Write {
+                path: out.display().to_string(),
+                source,
+            };
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(write_err)?;
+            }
+            std::fs::write(&out, toolreg_api::openapi::pretty_json()).map_err(write_err)?;
+            println!("skrev {}", out.display());
+            Ok(())
+        }
         Command::CheckConfig => {
             let pool = database::open(config)?;
             toolreg_store::connection::ping(&pool)?;

@@ -3,17 +3,28 @@
 use crate::config::Config;
 use crate::database::StartError;
 use actix_web::{middleware, web, App, HttpServer};
+use toolreg_api::openapi::OPENAPI_PATH;
 use toolreg_api::AppState;
 use toolreg_store::DbPool;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
 
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let state = web::Data::new(AppState { pool });
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("toolreg::http"))
-            .configure(toolreg_api::configure)
+            .configure(|cfg| toolreg_api::configure(&mut ServiceConfig::new(cfg)))
+            // The document is served by the API at OPENAPI_PATH; Swagger UI
+            // (assets compiled in, no CDN) only points at it.
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::new([OPENAPI_PATH])),
+            )
+            .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(toolreg_api::not_found))
+            .wrap(toolreg_api::error_pages::middleware())
+            .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("toolreg::http"))
     })
     .bind(config.bind)
     .map_err(|source| StartError::Bind {

@@ -1,0 +1,19 @@
+//! Routes, one file per resource.
+
+pub mod assessments;
+pub mod organisations;
+pub mod tools;
+pub mod vendors;
+
+use crate::problem::Problem;
+use uuid::Uuid;
+
+/// Parse an id from a path segment, naming the parameter on failure.
+pub(crate) fn parse_id(name: &str, raw: &str) -> Result<Uuid, Problem> {
+    Uuid::parse_str(raw).map_err(|_| {
+        Problem::invalid_input(
+            format!("/{name}"),
+            format!("«{raw}» er ikke en gyldig id (UUID)"),
+        )
+    })
+}

@@ -1,0 +1,675 @@
+//! Tools: list and read, create and update, and everything hanging off a
+//! tool: its verdict history, verdict as of a time, diffs, subprocessors
+//! and data flows.
+
+use crate::access::Caller;
+use crate::blocking::with_db;
+use crate::caching::{
+    check_if_match, etag_header, etag_of, json_response, required_if_match, CachePolicy,
+};
+use crate::json_body::JsonBody;
+use crate::pagination::{encode_cursor, next_link, page_request, ListBody};
+use crate::problem::Problem;
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use toolreg_core::condition::Condition;
+use toolreg_core::data_flow::DataFlow;
+use toolreg_core::diff::{diff_verdicts, VerdictDiff};
+use toolreg_core::subprocessor::{build_tree, summarise, SubprocessorNode, SubprocessorSummary};
+use toolreg_core::subprocessor_diff::{diff_subprocessors, SubprocessorDiff};
+use toolreg_core::tool::{AgeBand, LoginMethod, ProcessesPersonalData, Tool, ToolInput};
+use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
+use toolreg_store::tool::ToolFilter;
+use toolreg_store::{organisation, subprocessor_revision, tool, verdict_version, DbConnection};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VendorRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The verdict in force, as a municipality needs it at a glance.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VerdictSummary {
+    pub assessment_id: Uuid,
+    pub version: i32,
+    pub level: VerdictLevel,
+    /// The level in Norwegian, for people.
+    pub level_label: String,
+    pub summary: String,
+    pub published_at: DateTime<Utc>,
+    pub review_due: Option<NaiveDate>,
+    pub mandatory_conditions: Vec<Condition>,
+}
+
+impl VerdictSummary {
+    fn of(v: &VerdictVersion) -> Self {
+        Self {
+            assessment_id: v.assessment_id,
+            version: v.version,
+            level: v.content.level,
+            level_label: v.content.level.label_nb().to_string(),
+            summary: v.content.summary.clone(),
+            published_at: v.published_at,
+            review_due: v.content.review_due,
+            mandatory_conditions: v.content.mandatory_conditions().cloned().collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ToolBody {
+    #[serde(flatten)]
+    pub tool: Tool,
+    pub vendor: VendorRef,
+    /// Absent when no verdict is in force (never assessed, or withdrawn).
+    pub current_verdict: Option<VerdictSummary>,
+}
+
+fn tool_body(conn: &mut DbConnection, t: Tool) -> Result<ToolBody, Problem> {
+    let vendor = organisation::get(conn, t.input.vendor_id)?;
+    let current = verdict_version::current(conn, t.id)?;
+    Ok(ToolBody {
+        vendor: VendorRef {
+            id: vendor.id,
+            name: vendor.name,
+        },
+        current_verdict: current.as_ref().map(VerdictSummary::of),
+        tool: t,
+    })
+}
+
+fn find(conn: &mut DbConnection, key: &str) -> Result<Tool, Problem> {
+    Ok(tool::get_by_id_or_slug(conn, key)?)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ToolQuery {
+    /// Only tools of this vendor (organisation id).
+    pub vendor: Option<Uuid>,
+    /// Category key, e.g. `quiz`.
+    pub category: Option<String>,
+    pub age_band: Option<AgeBand>,
+    pub login_method: Option<LoginMethod>,
+    /// Level of the verdict in force.
+    pub verdict_level: Option<VerdictLevel>,
+    /// Whether the latest subprocessor revision sends data outside the EEA.
+    pub has_third_country_transfer: Option<bool>,
+    pub processes_personal_data: Option<ProcessesPersonalData>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// List tools, filtered, ordered by name.
+#[utoipa::path(
+    tag = "tools",
+    params(ToolQuery),
+    responses(
+        (status = 200, description = "A page of tools", body = ListBody<ToolBody>,
+         headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" when more pages follow"))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools")]
+pub async fn list_tools(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: crate::query::QueryParams<ToolQuery>,
+) -> Result<HttpResponse, Problem> {
+    let q = query.into_inner();
+    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let filter = ToolFilter {
+        vendor_id: q.vendor,
+        category: q.category,
+        age_band: q.age_band,
+        login_method: q.login_method,
+        processes_personal_data: q.processes_personal_data,
+        verdict_level: q.verdict_level,
+        has_third_country_transfer: q.has_third_country_transfer,
+    };
+    let body = with_db(&state, move |conn| {
+        let found = tool::list(conn, &filter, &page)?;
+        let items = found
+            .items
+            .into_iter()
+            .map(|t| tool_body(conn, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ListBody {
+            items,
+            next_cursor: found.next.as_ref().map(encode_cursor),
+        })
+    })
+    .await?;
+    let mut resp = json_response(&req, &body, CachePolicy::Revalidate);
+    if let Some(next) = &body.next_cursor {
+        if let Ok(v) =
+            header::HeaderValue::from_str(&next_link(req.path(), req.query_string(), next))
+        {
+            resp.headers_mut().insert(header::LINK, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// One tool, by id or slug, with the verdict in force.
+#[utoipa::path(
+    tag = "tools",
+    params(("id_or_slug" = String, Path, description = "Tool id (UUID) or slug", example = "kahoot")),
+    responses(
+        (status = 200, description = "The tool", body = ToolBody, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such tool", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}")]
+pub async fn get_tool(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    let body = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        tool_body(conn, t)
+    })
+    .await?;
+    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+}
+
+/// Register a tool.
+#[utoipa::path(
+    tag = "tools",
+    request_body(content = ToolInput, example = json!({
+        "slug": "kahoot", "name": "Kahoot!", "vendor_id": "0190f3a4-1c2b-7d3e-8f40-123456789abc",
+        "summary": "Quiz", "categories": ["quiz"], "age_bands": ["grades_5_7"], "login_methods": ["feide"],
+        "processes_personal_data": "yes", "personal_data_basis": ["account", "ip"]
+    })),
+    responses(
+        (status = 201, description = "Created", body = ToolBody, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Vendor not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tools")]
+pub async fn create_tool(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    body: JsonBody<ToolInput>,
+) -> Result<HttpResponse, Problem> {
+    let input = body.0;
+    let created = with_db(&state, move |conn| {
+        let t = tool::insert(conn, Uuid::now_v7(), &input, toolreg_store::time::now())?;
+        tool_body(conn, t)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/tools/{}", created.tool.id),
+        ))
+        .insert_header(etag_header(&etag_of(&created)))
+        .json(created))
+}
+
+/// Replace a tool. Needs `If-Match` with the ETag from `GET /tools/{id}`.
+#[utoipa::path(
+    tag = "tools",
+    params(
+        ("id_or_slug" = String, Path, description = "Tool id or slug"),
+        ("If-Match" = String, Header, description = "ETag of the tool as last read"),
+    ),
+    request_body = ToolInput,
+    responses(
+        (status = 200, description = "Updated", body = ToolBody, headers(("ETag" = String))),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tool or vendor", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/tools/{id_or_slug}")]
+pub async fn update_tool(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _caller: Caller,
+    path: web::Path<String>,
+    body: JsonBody<ToolInput>,
+) -> Result<HttpResponse, Problem> {
+    let if_match = required_if_match(&req)?;
+    let key = path.into_inner();
+    let input = body.0;
+    let updated = with_db(&state, move |conn| {
+        let current = find(conn, &key)?;
+        let revision = current.revision;
+        let id = current.id;
+        check_if_match(&if_match, &etag_of(&tool_body(conn, current)?))?;
+        let t = tool::update(conn, id, &input, Some(revision), toolreg_store::time::now())?;
+        tool_body(conn, t)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag_header(&etag_of(&updated)))
+        .json(updated))
+}
+
+/// One line of a tool's verdict history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HistoryItem {
+    /// `{assessment_id}:{version}`: use as `from`/`to` in the diff.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub assessment_id: Uuid,
+    pub assessment_kind: toolreg_core::assessment::AssessmentKind,
+    pub assessment_title: String,
+    pub version: i32,
+    pub level: VerdictLevel,
+    pub summary: String,
+    pub published_at: DateTime<Utc>,
+    pub change_note: String,
+    pub content_sha256: String,
+    pub withdrawn: bool,
+    pub withdrawal: Option<toolreg_core::assessment::Withdrawal>,
+    /// Where the full, immutable version is.
+    pub href: String,
+}
+
+/// Verdict history of a tool, newest first; withdrawn versions are marked.
+#[utoipa::path(
+    tag = "verdicts",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug")),
+    responses(
+        (status = 200, description = "History", body = Vec<HistoryItem>, headers(("ETag" = String))),
+        (status = 404, description = "No such tool", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/verdicts")]
+pub async fn verdict_history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    let items = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        let history = verdict_version::history_for_tool(conn, t.id)?;
+        Ok(history
+            .into_iter()
+            .map(|h| HistoryItem {
+                reference: format!("{}:{}", h.verdict.assessment_id, h.verdict.version),
+                assessment_id: h.verdict.assessment_id,
+                assessment_kind: h.assessment_kind,
+                assessment_title: h.assessment_title,
+                version: h.verdict.version,
+                level: h.verdict.content.level,
+                summary: h.verdict.content.summary.clone(),
+                published_at: h.verdict.published_at,
+                change_note: h.verdict.change_note.clone(),
+                content_sha256: h.verdict.content_sha256.clone(),
+                withdrawn: h.withdrawal.is_some(),
+                withdrawal: h.withdrawal,
+                href: format!(
+                    "/api/v1/tools/{}/verdicts/{}/{}",
+                    t.id, h.verdict.assessment_id, h.verdict.version
+                ),
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(json_response(&req, &items, CachePolicy::Revalidate))
+}
+
+/// One published verdict version, complete. Immutable: cache it forever.
+#[utoipa::path(
+    tag = "verdicts",
+    params(
+        ("id_or_slug" = String, Path, description = "Tool id or slug"),
+        ("assessment_id" = Uuid, Path, description = "Assessment id"),
+        ("version" = i32, Path, description = "Version number, from 1"),
+    ),
+    responses(
+        (status = 200, description = "The version", body = VerdictVersion,
+         headers(("ETag" = String, description = "Strong: the content hash"), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Bad id or version", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such version for this tool", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/verdicts/{assessment_id}/{version}")]
+pub async fn get_verdict_version(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, Problem> {
+    let (key, assessment, version) = path.into_inner();
+    let assessment_id = super::parse_id("assessment_id", &assessment)?;
+    let version: i32 = version.parse().map_err(|_| {
+        Problem::invalid_input("/version", format!("«{version}» er ikke et versjonsnummer"))
+    })?;
+    let v = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        let a = toolreg_store::assessment::get(conn, assessment_id)?;
+        if !a.tool_ids.contains(&t.id) {
+            return Err(Problem::not_found(
+                "Vurderingen gjelder ikke dette verktøyet.",
+            ));
+        }
+        Ok(verdict_version::get(conn, assessment_id, version)?)
+    })
+    .await?;
+    Ok(json_response(&req, &v, CachePolicy::Immutable))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfQuery {
+    /// RFC 3339 time, e.g. `2025-06-01T00:00:00Z`.
+    pub as_of: String,
+}
+
+fn parse_time(name: &str, raw: &str) -> Result<DateTime<Utc>, Problem> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            Problem::invalid_input(
+                format!("/{name}"),
+                format!("«{raw}» er ikke en RFC 3339-tid, f.eks. 2025-06-01T00:00:00Z"),
+            )
+        })
+}
+
+/// The verdict that was in force at a given time.
+#[utoipa::path(
+    tag = "verdicts",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug"), AsOfQuery),
+    responses(
+        (status = 200, description = "The version in force then", body = VerdictVersion, headers(("ETag" = String))),
+        (status = 400, description = "Bad time", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No verdict in force at that time", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/verdict")]
+pub async fn verdict_as_of(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: crate::query::QueryParams<AsOfQuery>,
+) -> Result<HttpResponse, Problem> {
+    let at = parse_time("as_of", &query.as_of)?;
+    let key = path.into_inner();
+    let v = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        verdict_version::as_of(conn, t.id, at)?.ok_or_else(|| {
+            Problem::not_found(format!(
+                "Ingen konklusjon gjaldt for verktøyet på tidspunktet {}.",
+                at.to_rfc3339()
+            ))
+        })
+    })
+    .await?;
+    Ok(json_response(&req, &v, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// `{assessment_id}:{version}` from the history.
+    pub from: String,
+    /// `{assessment_id}:{version}` from the history.
+    pub to: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VerdictDiffBody {
+    pub from: String,
+    pub to: String,
+    pub severity: toolreg_core::event::Severity,
+    pub diff: VerdictDiff,
+}
+
+fn parse_ref(name: &str, raw: &str) -> Result<(Uuid, i32), Problem> {
+    let bad = || {
+        Problem::invalid_input(
+            format!("/{name}"),
+            format!("«{raw}» er ikke på formen {{assessment_id}}:{{versjon}}"),
+        )
+    };
+    let (a, v) = raw.split_once(':').ok_or_else(bad)?;
+    Ok((
+        Uuid::parse_str(a).map_err(|_| bad())?,
+        v.parse().map_err(|_| bad())?,
+    ))
+}
+
+/// What changed between two verdict versions of a tool.
+#[utoipa::path(
+    tag = "verdicts",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug"), DiffQuery),
+    responses(
+        (status = 200, description = "Structured diff", body = VerdictDiffBody),
+        (status = 400, description = "Bad reference", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Version not found for this tool", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/verdicts/diff")]
+pub async fn verdict_diff(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: crate::query::QueryParams<DiffQuery>,
+) -> Result<HttpResponse, Problem> {
+    let from = parse_ref("from", &query.from)?;
+    let to = parse_ref("to", &query.to)?;
+    let key = path.into_inner();
+    let (from_text, to_text) = (query.from.clone(), query.to.clone());
+    let body = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        let load =
+            |conn: &mut DbConnection, (a, v): (Uuid, i32)| -> Result<VerdictVersion, Problem> {
+                let assessment = toolreg_store::assessment::get(conn, a)?;
+                if !assessment.tool_ids.contains(&t.id) {
+                    return Err(Problem::not_found(
+                        "Vurderingen gjelder ikke dette verktøyet.",
+                    ));
+                }
+                Ok(verdict_version::get(conn, a, v)?)
+            };
+        let (a, b) = (load(conn, from)?, load(conn, to)?);
+        let diff = diff_verdicts(&a.content, &b.content);
+        Ok(VerdictDiffBody {
+            from: from_text,
+            to: to_text,
+            severity: diff.severity(),
+            diff,
+        })
+    })
+    .await?;
+    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SubprocessorTreeBody {
+    pub tool_id: Uuid,
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    pub note: String,
+    pub source_url: Option<String>,
+    pub summary: SubprocessorSummary,
+    #[schema(no_recursion)]
+    pub tree: Vec<SubprocessorNode>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevisionQuery {
+    /// An older revision; the latest when absent.
+    pub revision: Option<i32>,
+}
+
+/// The subprocessor chain of a tool as a tree, with derived third countries.
+#[utoipa::path(
+    tag = "subprocessors",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug"), RevisionQuery),
+    responses(
+        (status = 200, description = "The chain", body = SubprocessorTreeBody, headers(("ETag" = String))),
+        (status = 404, description = "No such tool or revision", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/subprocessors")]
+pub async fn subprocessors(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: crate::query::QueryParams<RevisionQuery>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    let wanted = query.revision;
+    let body = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        let r = match wanted {
+            Some(n) => subprocessor_revision::get(conn, t.id, n)?,
+            None => subprocessor_revision::latest(conn, t.id)?.ok_or_else(|| {
+                Problem::not_found("Verktøyet har ingen registrerte underdatabehandlere.")
+            })?,
+        };
+        Ok(SubprocessorTreeBody {
+            tool_id: t.id,
+            revision: r.revision,
+            created_at: r.created_at,
+            note: r.note,
+            source_url: r.source_url,
+            summary: summarise(&r.entries),
+            tree: build_tree(&r.entries),
+        })
+    })
+    .await?;
+    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RevisionItem {
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub note: String,
+    pub summary: SubprocessorSummary,
+}
+
+/// All subprocessor revisions of a tool, oldest first.
+#[utoipa::path(
+    tag = "subprocessors",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug")),
+    responses(
+        (status = 200, description = "Revisions", body = Vec<RevisionItem>, headers(("ETag" = String))),
+        (status = 404, description = "No such tool", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/subprocessors/revisions")]
+pub async fn subprocessor_revisions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    let items = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        Ok(subprocessor_revision::list(conn, t.id)?
+            .into_iter()
+            .map(|r| RevisionItem {
+                revision: r.revision,
+                created_at: r.created_at,
+                created_by: r.created_by,
+                note: r.note,
+                summary: summarise(&r.entries),
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(json_response(&req, &items, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevisionDiffQuery {
+    pub from: i32,
+    pub to: i32,
+}
+
+/// What changed between two subprocessor revisions, entry by entry.
+#[utoipa::path(
+    tag = "subprocessors",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug"), RevisionDiffQuery),
+    responses(
+        (status = 200, description = "Diff", body = SubprocessorDiff),
+        (status = 400, description = "Bad revision numbers", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such revision", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/subprocessors/diff")]
+pub async fn subprocessor_diff(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: crate::query::QueryParams<RevisionDiffQuery>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    let (from, to) = (query.from, query.to);
+    let diff = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        let a = subprocessor_revision::get(conn, t.id, from)?;
+        let b = subprocessor_revision::get(conn, t.id, to)?;
+        Ok(diff_subprocessors(&a.entries, &b.entries))
+    })
+    .await?;
+    Ok(json_response(&req, &diff, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DataFlowsBody {
+    pub assessment_id: Uuid,
+    pub version: i32,
+    pub data_flows: Vec<DataFlow>,
+}
+
+/// Data flows from the verdict in force.
+#[utoipa::path(
+    tag = "tools",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug")),
+    responses(
+        (status = 200, description = "Data flows", body = DataFlowsBody, headers(("ETag" = String))),
+        (status = 404, description = "No such tool, or no verdict in force", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/data-flows")]
+pub async fn data_flows(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    let body = with_db(&state, move |conn| {
+        let t = find(conn, &key)?;
+        let v = verdict_version::current(conn, t.id)?
+            .ok_or_else(|| Problem::not_found("Verktøyet har ingen gjeldende konklusjon."))?;
+        Ok(DataFlowsBody {
+            assessment_id: v.assessment_id,
+            version: v.version,
+            data_flows: v.content.data_flows,
+        })
+    })
+    .await?;
+    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+}

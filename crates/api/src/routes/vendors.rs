@@ -1,0 +1,111 @@
+//! Vendors: organisations of kind vendor, with their tools.
+
+use super::parse_id;
+use crate::blocking::with_db;
+use crate::caching::{json_response, CachePolicy};
+use crate::pagination::{encode_cursor, page_request, ListBody};
+use crate::problem::Problem;
+use crate::state::AppState;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use toolreg_core::organisation::{Organisation, OrganisationKind};
+use toolreg_store::tool::ToolFilter;
+use toolreg_store::{organisation, tool, PageRequest};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VendorQuery {
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// Vendors by name.
+#[utoipa::path(
+    tag = "vendors",
+    params(VendorQuery),
+    responses(
+        (status = 200, description = "A page of vendors", body = ListBody<Organisation>, headers(("ETag" = String))),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/vendors")]
+pub async fn list_vendors(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: crate::query::QueryParams<VendorQuery>,
+) -> Result<HttpResponse, Problem> {
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let body = with_db(&state, move |conn| {
+        let p = organisation::list(conn, Some(OrganisationKind::Vendor), &page)?;
+        Ok(ListBody {
+            items: p.items,
+            next_cursor: p.next.as_ref().map(encode_cursor),
+        })
+    })
+    .await?;
+    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ToolRef {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VendorBody {
+    #[serde(flatten)]
+    pub organisation: Organisation,
+    pub tools: Vec<ToolRef>,
+}
+
+/// One vendor and its tools.
+#[utoipa::path(
+    tag = "vendors",
+    params(("id" = Uuid, Path, description = "Vendor organisation id")),
+    responses(
+        (status = 200, description = "The vendor", body = VendorBody, headers(("ETag" = String))),
+        (status = 400, description = "Bad id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vendor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/vendors/{id}")]
+pub async fn get_vendor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = parse_id("id", &path)?;
+    let body = with_db(&state, move |conn| {
+        let org = organisation::get(conn, id)?;
+        if org.kind != OrganisationKind::Vendor {
+            return Err(Problem::not_found("Organisasjonen er ikke en leverandør."));
+        }
+        let filter = ToolFilter {
+            vendor_id: Some(id),
+            ..Default::default()
+        };
+        let mut tools = Vec::new();
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        loop {
+            let p = tool::list(conn, &filter, &page)?;
+            tools.extend(p.items.into_iter().map(|t| ToolRef {
+                id: t.id,
+                slug: t.input.slug,
+                name: t.input.name,
+            }));
+            match p.next {
+                Some(next) => page.after = Some(next),
+                None => break,
+            }
+        }
+        Ok(VendorBody {
+            organisation: org,
+            tools,
+        })
+    })
+    .await?;
+    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+}
