@@ -26,12 +26,16 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, Problem> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let name = e.path().to_string();
-        // serde_urlencoded reports missing fields without a path; name them.
         let inner = e.into_inner().to_string();
-        let pointer = if name.is_empty() || name == "." {
-            String::new()
-        } else {
-            format!("/{name}")
+        // A missing field has no path; its name is only in the message.
+        let missing = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned);
+        let pointer = match missing {
+            Some(field) => format!("/{field}"),
+            None if name.is_empty() || name == "." => String::new(),
+            None => format!("/{name}"),
         };
         let message = if inner.starts_with("missing field") {
             format!("påkrevd parameter mangler ({inner})")
@@ -73,5 +77,19 @@ mod tests {
             .map(|p| p.errors[0].pointer.clone());
         assert_eq!(p.as_deref(), Some("/band"));
         assert!(parse::<Q>("limit=5&band=grades_5_7&other=1").is_ok());
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Required {
+        as_of: String,
+    }
+
+    #[test]
+    fn names_a_missing_parameter() {
+        let p = parse::<Required>("")
+            .err()
+            .map(|p| p.errors[0].pointer.clone());
+        assert_eq!(p.as_deref(), Some("/as_of"));
     }
 }

@@ -182,6 +182,7 @@ pub struct SubprocessorNode {
     pub entry: SubprocessorEntry,
     pub depth: u32,
     pub third_countries: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<SubprocessorNode>,
 }
 

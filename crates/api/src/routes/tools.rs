@@ -508,7 +508,6 @@ pub struct SubprocessorTreeBody {
     pub note: String,
     pub source_url: Option<String>,
     pub summary: SubprocessorSummary,
-    #[schema(no_recursion)]
     pub tree: Vec<SubprocessorNode>,
 }
 
