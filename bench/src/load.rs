@@ -25,6 +25,10 @@ struct Args {
     /// sqlite, or postgres (needs TOOLREG_TEST_POSTGRES_URL).
     #[arg(long, default_value = "sqlite")]
     backend: String,
+    /// Instead of measuring, load the generated tools into this database
+    /// (for the HTTP benchmark) and exit.
+    #[arg(long, value_name = "DATABASE_URL")]
+    into: Option<String>,
 }
 
 diesel::table! {
@@ -139,9 +143,26 @@ fn ceiling(backend: &str, rows: usize, row_bytes: usize) -> f64 {
     rows as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Load the generated set into an existing database, next to what is there.
+fn load_into(url: &str, set: &BulkSet) {
+    let url = toolreg_store::DatabaseUrl::parse(url).expect("database URL");
+    let pool = toolreg_store::build_pool(&url, Some(2)).expect("pool");
+    let mut conn = pool.get().expect("connection");
+    toolreg_store::migrate::run_pending(&mut conn).expect("migrations");
+    let counts = insert_all(&mut conn, set, toolreg_store::time::now()).expect("bulk load");
+    println!(
+        "{}",
+        serde_json::json!({ "loaded_tools": counts.tools, "rows": counts.rows })
+    );
+}
+
 fn main() {
     let args = Args::parse();
     let set = generate::dataset(args.tools);
+    if let Some(url) = &args.into {
+        load_into(url, &set);
+        return;
+    }
     let payload_bytes = serde_json::to_vec(&(
         &set.tools,
         &set.subprocessor_revisions,

@@ -59,7 +59,7 @@ pub fn json_response<T: Serialize>(
 
 pub fn respond(
     req: &HttpRequest,
-    body: Vec<u8>,
+    body: impl Into<actix_web::web::Bytes>,
     etag: String,
     policy: CachePolicy,
 ) -> HttpResponse {
@@ -77,7 +77,7 @@ pub fn respond(
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache_control))
         .content_type("application/json")
-        .body(body)
+        .body(body.into())
 }
 
 /// The `If-Match` an update must carry.

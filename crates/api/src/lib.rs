@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 pub mod query;
+pub mod response_cache;
 pub mod routes;
 pub mod state;
 

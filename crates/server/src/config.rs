@@ -34,6 +34,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub log_filter: String,
     pub pool_size: Option<u32>,
+    /// Serve `/bench/ceiling/{bytes}` for the HTTP benchmark's ceiling.
+    pub bench_routes: bool,
 }
 
 /// The optional TOML file; every key is optional and named like the
@@ -48,6 +50,7 @@ struct FileConfig {
     log_format: Option<String>,
     log: Option<String>,
     db_pool_size: Option<String>,
+    bench_routes: Option<String>,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -178,6 +181,10 @@ impl Config {
             ),
             None => None,
         };
+        let bench_routes = match look.get("TOOLREG_BENCH_ROUTES", &look.file.bench_routes) {
+            Some(v) => parse_bool("TOOLREG_BENCH_ROUTES", &v)?,
+            None => false,
+        };
         Ok(Self {
             database_url,
             bind,
@@ -186,6 +193,7 @@ impl Config {
             log_format,
             log_filter,
             pool_size,
+            bench_routes,
         })
     }
 }

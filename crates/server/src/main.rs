@@ -1,5 +1,6 @@
 //! toolreg: the national registry of assessed learning tools.
 
+mod bench_routes;
 mod cli;
 mod config;
 mod database;

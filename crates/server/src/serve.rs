@@ -10,10 +10,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
-    let state = web::Data::new(AppState { pool });
+    let state = web::Data::new(AppState::new(pool));
+    let bench_routes = config.bench_routes;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .configure(|cfg| {
+                if bench_routes {
+                    crate::bench_routes::configure(cfg);
+                }
+            })
             .configure(|cfg| toolreg_api::configure(&mut ServiceConfig::new(cfg)))
             // The document is served by the API at OPENAPI_PATH; Swagger UI
             // (assets compiled in, no CDN) only points at it.

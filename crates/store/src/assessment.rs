@@ -350,6 +350,7 @@ pub fn publish(
         for tool in &a.tool_ids {
             crate::tool_current::refresh(conn, *tool)?;
         }
+        crate::generation::bump(conn)?;
         Ok(version)
     })
 }
@@ -383,6 +384,7 @@ pub fn withdraw(
         for tool in &a.tool_ids {
             crate::tool_current::refresh(conn, *tool)?;
         }
+        crate::generation::bump(conn)?;
         get(conn, id)
     })
 }

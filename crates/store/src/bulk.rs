@@ -214,6 +214,7 @@ pub fn insert_all(
         for tool in derived.elsewhere {
             crate::tool_current::refresh(conn, tool)?;
         }
+        crate::generation::bump(conn)?;
 
         counts.rows = derived_count
             + counts.organisations

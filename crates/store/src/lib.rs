@@ -18,6 +18,7 @@ pub mod bulk;
 pub mod delivery;
 pub mod document;
 pub mod event;
+pub mod generation;
 pub mod organisation;
 pub mod submission;
 pub mod subprocessor_revision;

@@ -84,10 +84,13 @@ pub fn insert(
 ) -> StoreResult<Organisation> {
     input.validate()?;
     let row = OrganisationRow::new(id, input, now, now, 1);
-    diesel::insert_into(organisations::table)
-        .values(&row)
-        .execute(conn)?;
-    row.into_domain()
+    conn.transaction(|conn| {
+        diesel::insert_into(organisations::table)
+            .values(&row)
+            .execute(conn)?;
+        crate::generation::bump(conn)?;
+        row.into_domain()
+    })
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Organisation> {
@@ -97,6 +100,18 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Organisation> {
         .first(conn)
         .map_err(not_found)?
         .into_domain()
+}
+
+/// Several organisations in one query; missing ids are simply absent.
+pub fn get_many(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<Organisation>> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    organisations::table
+        .filter(organisations::id.eq_any(keys))
+        .select(OrganisationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(OrganisationRow::into_domain)
+        .collect()
 }
 
 pub fn exists(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
@@ -139,6 +154,7 @@ pub fn update(
         diesel::update(organisations::table.find(id.to_string()))
             .set(&row)
             .execute(conn)?;
+        crate::generation::bump(conn)?;
         row.into_domain()
     })
 }

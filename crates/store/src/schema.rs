@@ -186,6 +186,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    store_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(tools -> organisations (vendor_id));
 diesel::joinable!(tool_facets -> tools (tool_id));
 diesel::joinable!(subprocessor_revisions -> tools (tool_id));
@@ -209,4 +216,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     documents,
     audit_entries,
+    store_generation,
 );

@@ -79,6 +79,7 @@ pub fn append(
             .values(&row)
             .execute(conn)?;
         crate::tool_current::refresh(conn, tool_id)?;
+        crate::generation::bump(conn)?;
         row.into_domain()
     })
 }

@@ -208,6 +208,7 @@ pub fn insert(
                 .values(&f)
                 .execute(conn)?;
         }
+        crate::generation::bump(conn)?;
         row.into_domain()
     })
 }
@@ -278,6 +279,7 @@ pub fn update(
                 .values(&f)
                 .execute(conn)?;
         }
+        crate::generation::bump(conn)?;
         row.into_domain()
     })
 }

@@ -199,6 +199,44 @@ pub fn as_of(
         .transpose()
 }
 
+/// The verdicts in force now for several tools, in one query: for each
+/// tool, the newest version of an assessment not withdrawn.
+pub fn current_for_tools(
+    conn: &mut DbConnection,
+    tool_ids: &[Uuid],
+) -> StoreResult<std::collections::HashMap<Uuid, VerdictVersion>> {
+    let keys: Vec<String> = tool_ids.iter().map(Uuid::to_string).collect();
+    let now = to_db(crate::time::now());
+    let rows: Vec<(String, VerdictRow)> = verdict_versions::table
+        .inner_join(assessments::table)
+        .inner_join(
+            assessment_tools::table
+                .on(assessment_tools::assessment_id.eq(verdict_versions::assessment_id)),
+        )
+        .filter(assessment_tools::tool_id.eq_any(keys))
+        .filter(verdict_versions::published_at.le(now))
+        .filter(
+            assessments::withdrawn_at
+                .is_null()
+                .or(assessments::withdrawn_at.gt(now)),
+        )
+        .order((
+            verdict_versions::published_at.desc(),
+            verdict_versions::version.desc(),
+        ))
+        .select((assessment_tools::tool_id, VerdictRow::as_select()))
+        .load(conn)?;
+    let mut out = std::collections::HashMap::new();
+    for (tool, row) in rows {
+        let tool = crate::error::parse_uuid("assessment_tools.tool_id", &tool)?;
+        // Rows come newest first: the first per tool is the one in force.
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(tool) {
+            slot.insert(row.into_domain()?);
+        }
+    }
+    Ok(out)
+}
+
 /// The verdict in force now.
 pub fn current(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Option<VerdictVersion>> {
     as_of(conn, tool_id, crate::time::now())

@@ -5,11 +5,13 @@
 use crate::access::Caller;
 use crate::blocking::with_db;
 use crate::caching::{
-    check_if_match, etag_header, etag_of, json_response, required_if_match, CachePolicy,
+    check_if_match, etag_header, etag_of, etag_of_bytes, json_response, required_if_match, respond,
+    CachePolicy,
 };
 use crate::json_body::JsonBody;
 use crate::pagination::{encode_cursor, next_link, page_request, ListBody};
 use crate::problem::Problem;
+use crate::response_cache::Cached;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -71,16 +73,34 @@ pub struct ToolBody {
 }
 
 fn tool_body(conn: &mut DbConnection, t: Tool) -> Result<ToolBody, Problem> {
-    let vendor = organisation::get(conn, t.input.vendor_id)?;
-    let current = verdict_version::current(conn, t.id)?;
-    Ok(ToolBody {
-        vendor: VendorRef {
-            id: vendor.id,
-            name: vendor.name,
-        },
-        current_verdict: current.as_ref().map(VerdictSummary::of),
-        tool: t,
-    })
+    tool_bodies(conn, vec![t])?
+        .pop()
+        .ok_or_else(Problem::internal)
+}
+
+/// Bodies for a page of tools with two queries in all, not two per tool.
+fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody>, Problem> {
+    let mut vendor_ids: Vec<Uuid> = tools.iter().map(|t| t.input.vendor_id).collect();
+    vendor_ids.sort();
+    vendor_ids.dedup();
+    let vendors: std::collections::HashMap<Uuid, String> =
+        organisation::get_many(conn, &vendor_ids)?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+    let ids: Vec<Uuid> = tools.iter().map(|t| t.id).collect();
+    let current = verdict_version::current_for_tools(conn, &ids)?;
+    Ok(tools
+        .into_iter()
+        .map(|t| ToolBody {
+            vendor: VendorRef {
+                id: t.input.vendor_id,
+                name: vendors.get(&t.input.vendor_id).cloned().unwrap_or_default(),
+            },
+            current_verdict: current.get(&t.id).map(VerdictSummary::of),
+            tool: t,
+        })
+        .collect())
 }
 
 fn find(conn: &mut DbConnection, key: &str) -> Result<Tool, Problem> {
@@ -135,21 +155,19 @@ pub async fn list_tools(
         verdict_level: q.verdict_level,
         has_third_country_transfer: q.has_third_country_transfer,
     };
-    let body = with_db(&state, move |conn| {
+    let key = format!("{}?{}", req.path(), req.query_string());
+    let cached = cached_json(&state, key, move |conn| {
         let found = tool::list(conn, &filter, &page)?;
-        let items = found
-            .items
-            .into_iter()
-            .map(|t| tool_body(conn, t))
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = tool_bodies(conn, found.items)?;
         Ok(ListBody {
             items,
             next_cursor: found.next.as_ref().map(encode_cursor),
         })
     })
     .await?;
-    let mut resp = json_response(&req, &body, CachePolicy::Revalidate);
-    if let Some(next) = &body.next_cursor {
+    let next_cursor = next_cursor_of(&cached.body);
+    let mut resp = respond(&req, cached.body, cached.etag, CachePolicy::Revalidate);
+    if let Some(next) = &next_cursor {
         if let Ok(v) =
             header::HeaderValue::from_str(&next_link(req.path(), req.query_string(), next))
         {
@@ -176,12 +194,57 @@ pub async fn get_tool(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
-    let body = with_db(&state, move |conn| {
+    let cached = cached_json(&state, req.path().to_string(), move |conn| {
         let t = find(conn, &key)?;
         tool_body(conn, t)
     })
     .await?;
-    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+    Ok(respond(
+        &req,
+        cached.body,
+        cached.etag,
+        CachePolicy::Revalidate,
+    ))
+}
+
+/// Serve from the response cache when the store generation says it is
+/// current; otherwise build, cache and serve.
+async fn cached_json<T, F>(
+    state: &web::Data<AppState>,
+    key: String,
+    build: F,
+) -> Result<Cached, Problem>
+where
+    T: Serialize,
+    F: FnOnce(&mut DbConnection) -> Result<T, Problem> + Send + 'static,
+{
+    let cache = state.cache.clone();
+    with_db(state, move |conn| {
+        let generation = toolreg_store::generation::current(conn)?;
+        if let Some(hit) = cache.get(&key, generation) {
+            return Ok(hit);
+        }
+        let body = serde_json::to_vec(&build(conn)?).map_err(|_| Problem::internal())?;
+        let fresh = Cached {
+            generation,
+            etag: etag_of_bytes(&body),
+            body: body.into(),
+        };
+        cache.put(key, fresh.clone());
+        Ok(fresh)
+    })
+    .await
+}
+
+/// The `next_cursor` of a rendered list body, for the Link header.
+fn next_cursor_of(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Next {
+        next_cursor: Option<String>,
+    }
+    serde_json::from_slice::<Next>(body)
+        .ok()
+        .and_then(|n| n.next_cursor)
 }
 
 /// Register a tool.

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# HTTP benchmark: GET /api/v1/tools/{id} and GET /api/v1/tools on the sample
+# data plus N generated tools (default 50,000), 64 connections, each against
+# a ceiling route in the same binary that returns a precomputed body of the
+# same size. Writes a dated report to bench/results/.
+#
+#   bash bench/http.sh [TOOLS]        (DURATION=10s by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS="${1:-50000}"
+DURATION="${DURATION:-10s}"
+CONNECTIONS=64
+
+if ! command -v wrk >/dev/null; then
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+cargo build --release -p toolreg -p toolreg-bench --locked
+TARGET="${CARGO_TARGET_DIR:-target}/release"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+export TOOLREG_DATA_DIR="$work" TOOLREG_LOG=warn
+"$TARGET/toolreg" seed >/dev/null
+"$TARGET/load-bench" --tools "$TOOLS" --into "sqlite://$work/toolreg.db" >/dev/null
+
+TOOLREG_BIND=127.0.0.1:0 TOOLREG_BENCH_ROUTES=true "$TARGET/toolreg" serve >"$work/stdout" 2>"$work/stderr" &
+server_pid=$!
+for _ in $(seq 1 100); do
+    grep -q "lytter på" "$work/stdout" 2>/dev/null && break
+    sleep 0.1
+done
+base="$(sed -n 's/^toolreg lytter på //p' "$work/stdout" | head -n 1)"
+[ -n "$base" ] || { cat "$work/stderr"; exit 1; }
+
+# A generated tool in the middle of the data set, with a verdict in force.
+slug="tool-$(printf '%06d' $((TOOLS / 2)))"
+id="$(curl -sf "$base/api/v1/tools/$slug" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+one_bytes="$(curl -sf "$base/api/v1/tools/$id" | wc -c)"
+list_bytes="$(curl -sf "$base/api/v1/tools" | wc -c)"
+
+measure() { # name url
+    local out
+    out="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$2")"
+    python3 - "$1" "$out" <<'PY'
+import json, re, sys
+name, text = sys.argv[1], sys.argv[2]
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    n, u = float(m.group(1)), m.group(2)
+    return n / 1000 if u == "us" else n * 1000 if u == "s" else n
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(json.dumps({"name": name, "rps": rps, "p50_ms": p50, "p99_ms": p99,
+                  "non_2xx": int(errors.group(1)) if errors else 0}))
+PY
+}
+
+results=()
+results+=("$(measure "tool by id" "$base/api/v1/tools/$id")")
+results+=("$(measure "ceiling, $one_bytes bytes" "$base/bench/ceiling/$one_bytes")")
+results+=("$(measure "tool list (50 per page)" "$base/api/v1/tools")")
+results+=("$(measure "ceiling, $list_bytes bytes" "$base/bench/ceiling/$list_bytes")")
+
+day="$(date -u +%Y-%m-%d)"
+report="bench/results/${day}-http.md"
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+{
+    echo "# HTTP benchmark, ${day}"
+    echo
+    echo "Machine: ${cpu}, $(nproc) cores, ${mem}; $(uname -sr). Load generator (wrk, 2 threads) on the same machine."
+    echo "Data: the sample data plus ${TOOLS} generated tools on the embedded default (SQLite, release build)."
+    echo "${CONNECTIONS} connections, ${DURATION} per scenario. The ceiling is \`/bench/ceiling/{bytes}\` in the same"
+    echo "binary: a precomputed JSON body of the same size, no database, same server and middleware."
+    echo
+    echo "| scenario | requests/s | p50 | p99 | non-2xx | ratio to ceiling |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    python3 - "${results[@]}" <<'PY'
+import json, sys
+rows = [json.loads(a) for a in sys.argv[1:]]
+for i, r in enumerate(rows):
+    ceiling = rows[i + 1] if i % 2 == 0 else None
+    ratio = f"{r['rps'] / ceiling['rps']:.2f}" if ceiling else "—"
+    print(f"| {r['name']} | {r['rps']:,.0f} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | {r['non_2xx']} | {ratio} |")
+PY
+    echo
+    echo "Reproduce: \`bash bench/http.sh ${TOOLS}\`"
+} >"$report"
+cat "$report"
