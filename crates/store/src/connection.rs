@@ -101,16 +101,19 @@ pub struct Manager {
     url: DatabaseUrl,
 }
 
-/// SQLite settings for a server: a busy timeout instead of immediate
-/// SQLITE_BUSY (first, because switching to WAL itself needs a lock while the
-/// pool opens several connections at once), WAL so readers never block the
-/// writer, foreign keys on (SQLite has them off by default, per
-/// connection), and a 32 MiB page cache instead of 2 MiB.
+/// SQLite settings for every connection: a busy timeout instead of
+/// immediate SQLITE_BUSY, foreign keys on (SQLite has them off by default,
+/// per connection), and a 32 MiB page cache instead of 2 MiB.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
-PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA foreign_keys = ON;
 PRAGMA cache_size = -32768;";
+
+/// WAL, so readers never block the writer. It is a property of the file,
+/// set once before the pool opens its connections: switching needs an
+/// exclusive lock, which several new connections at once would fight over.
+const SQLITE_WAL: &str = "PRAGMA busy_timeout = 5000;
+PRAGMA journal_mode = WAL;";
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
@@ -161,6 +164,11 @@ pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> StoreResult<DbPoo
                 StoreError::Connection(format!("kan ikke opprette mappen {}: {e}", dir.display()))
             })?;
         }
+    }
+    if let DatabaseUrl::Sqlite(path) = url {
+        let mut first = SqliteConnection::establish(&path.to_string_lossy())
+            .map_err(|e| StoreError::Connection(e.to_string()))?;
+        first.batch_execute(SQLITE_WAL)?;
     }
     let size = max_size.unwrap_or(match url.backend() {
         Backend::Sqlite => 8,
