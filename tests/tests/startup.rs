@@ -175,12 +175,19 @@ fn a_write_from_another_process_is_seen_at_once() {
     let server = Server::start(dir.path(), &[]);
     let http = client();
     let level = || -> Value {
-        let body: Value =
-            http.get(server.url("/api/v1/tools/geogebra")).send().and_then(|r| r.json()).expect("tool");
+        let body: Value = http
+            .get(server.url("/api/v1/tools/geogebra"))
+            .send()
+            .and_then(|r| r.json())
+            .expect("tool");
         body["current_verdict"]["level"].clone()
     };
     assert_eq!(level(), "approved");
-    assert_eq!(level(), "approved", "second read, now from the response cache");
+    assert_eq!(
+        level(),
+        "approved",
+        "second read, now from the response cache"
+    );
 
     // Another process (the seed command) adds a newer assessment of the tool.
     let seed = dir.path().join("more-seed");
@@ -189,18 +196,35 @@ fn a_write_from_another_process_is_seen_at_once() {
     for f in ["organisations.json", "tools.json", "subprocessors.json"] {
         std::fs::copy(source.join(f), seed.join(f)).expect("copy seed file");
     }
-    let mut assessments: Value =
-        serde_json::from_str(&std::fs::read_to_string(source.join("assessments.json")).expect("read")).expect("json");
+    let mut assessments: Value = serde_json::from_str(
+        &std::fs::read_to_string(source.join("assessments.json")).expect("read"),
+    )
+    .expect("json");
     let newer = serde_json::json!({
         "key": "retriage-geogebra", "kind": "triage", "title": "Ny vurdering av GeoGebra", "reviewer": "ks",
         "tools": ["geogebra"], "created_at": "2026-01-01T00:00:00Z",
         "versions": [{"published_at": "2026-01-02T00:00:00Z", "published_by": "test", "change_note": "Ny",
                       "verdict": {"level": "not_recommended", "summary": "Ikke anbefalt", "rationale": "Endrede vilkår"}}]
     });
-    assessments["assessments"].as_array_mut().expect("array").push(newer);
+    assessments["assessments"]
+        .as_array_mut()
+        .expect("array")
+        .push(newer);
     std::fs::write(seed.join("assessments.json"), assessments.to_string()).expect("write");
-    let out = run(dir.path(), &["seed", "--dir", seed.to_str().expect("utf-8 path")], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        dir.path(),
+        &["seed", "--dir", seed.to_str().expect("utf-8 path")],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    assert_eq!(level(), "not_recommended", "the cached response must not outlive the change");
+    assert_eq!(
+        level(),
+        "not_recommended",
+        "the cached response must not outlive the change"
+    );
 }

@@ -103,6 +103,27 @@ fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody
         .collect())
 }
 
+/// Read something about the tool named by `key` (id or slug) and answer
+/// with it as JSON, with an ETag and 304 on revalidation.
+async fn read_tool_json<T, F>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    key: String,
+    policy: CachePolicy,
+    read: F,
+) -> Result<HttpResponse, Problem>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, Tool) -> Result<T, Problem> + Send + 'static,
+{
+    let value = with_db(state, move |conn| {
+        let t = find(conn, &key)?;
+        read(conn, t)
+    })
+    .await?;
+    Ok(json_response(req, &value, policy))
+}
+
 fn find(conn: &mut DbConnection, key: &str) -> Result<Tool, Problem> {
     Ok(tool::get_by_id_or_slug(conn, key)?)
 }
@@ -366,33 +387,37 @@ pub async fn verdict_history(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
-    let items = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        let history = verdict_version::history_for_tool(conn, t.id)?;
-        Ok(history
-            .into_iter()
-            .map(|h| HistoryItem {
-                reference: format!("{}:{}", h.verdict.assessment_id, h.verdict.version),
-                assessment_id: h.verdict.assessment_id,
-                assessment_kind: h.assessment_kind,
-                assessment_title: h.assessment_title,
-                version: h.verdict.version,
-                level: h.verdict.content.level,
-                summary: h.verdict.content.summary.clone(),
-                published_at: h.verdict.published_at,
-                change_note: h.verdict.change_note.clone(),
-                content_sha256: h.verdict.content_sha256.clone(),
-                withdrawn: h.withdrawal.is_some(),
-                withdrawal: h.withdrawal,
-                href: format!(
-                    "/api/v1/tools/{}/verdicts/{}/{}",
-                    t.id, h.verdict.assessment_id, h.verdict.version
-                ),
-            })
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(json_response(&req, &items, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            let history = verdict_version::history_for_tool(conn, t.id)?;
+            Ok(history
+                .into_iter()
+                .map(|h| HistoryItem {
+                    reference: format!("{}:{}", h.verdict.assessment_id, h.verdict.version),
+                    assessment_id: h.verdict.assessment_id,
+                    assessment_kind: h.assessment_kind,
+                    assessment_title: h.assessment_title,
+                    version: h.verdict.version,
+                    level: h.verdict.content.level,
+                    summary: h.verdict.content.summary.clone(),
+                    published_at: h.verdict.published_at,
+                    change_note: h.verdict.change_note.clone(),
+                    content_sha256: h.verdict.content_sha256.clone(),
+                    withdrawn: h.withdrawal.is_some(),
+                    withdrawal: h.withdrawal,
+                    href: format!(
+                        "/api/v1/tools/{}/verdicts/{}/{}",
+                        t.id, h.verdict.assessment_id, h.verdict.version
+                    ),
+                })
+                .collect::<Vec<_>>())
+        },
+    )
+    .await
 }
 
 /// One published verdict version, complete. Immutable: cache it forever.
@@ -422,8 +447,7 @@ pub async fn get_verdict_version(
     let version: i32 = version.parse().map_err(|_| {
         Problem::invalid_input("/version", format!("«{version}» er ikke et versjonsnummer"))
     })?;
-    let v = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
+    read_tool_json(&req, &state, key, CachePolicy::Immutable, move |conn, t| {
         let a = toolreg_store::assessment::get(conn, assessment_id)?;
         if !a.tool_ids.contains(&t.id) {
             return Err(Problem::not_found(
@@ -432,8 +456,7 @@ pub async fn get_verdict_version(
         }
         Ok(verdict_version::get(conn, assessment_id, version)?)
     })
-    .await?;
-    Ok(json_response(&req, &v, CachePolicy::Immutable))
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -473,17 +496,21 @@ pub async fn verdict_as_of(
 ) -> Result<HttpResponse, Problem> {
     let at = parse_time("as_of", &query.as_of)?;
     let key = path.into_inner();
-    let v = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        verdict_version::as_of(conn, t.id, at)?.ok_or_else(|| {
-            Problem::not_found(format!(
-                "Ingen konklusjon gjaldt for verktøyet på tidspunktet {}.",
-                at.to_rfc3339()
-            ))
-        })
-    })
-    .await?;
-    Ok(json_response(&req, &v, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            verdict_version::as_of(conn, t.id, at)?.ok_or_else(|| {
+                Problem::not_found(format!(
+                    "Ingen konklusjon gjaldt for verktøyet på tidspunktet {}.",
+                    at.to_rfc3339()
+                ))
+            })
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -538,29 +565,33 @@ pub async fn verdict_diff(
     let to = parse_ref("to", &query.to)?;
     let key = path.into_inner();
     let (from_text, to_text) = (query.from.clone(), query.to.clone());
-    let body = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        let load =
-            |conn: &mut DbConnection, (a, v): (Uuid, i32)| -> Result<VerdictVersion, Problem> {
-                let assessment = toolreg_store::assessment::get(conn, a)?;
-                if !assessment.tool_ids.contains(&t.id) {
-                    return Err(Problem::not_found(
-                        "Vurderingen gjelder ikke dette verktøyet.",
-                    ));
-                }
-                Ok(verdict_version::get(conn, a, v)?)
-            };
-        let (a, b) = (load(conn, from)?, load(conn, to)?);
-        let diff = diff_verdicts(&a.content, &b.content);
-        Ok(VerdictDiffBody {
-            from: from_text,
-            to: to_text,
-            severity: diff.severity(),
-            diff,
-        })
-    })
-    .await?;
-    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            let load =
+                |conn: &mut DbConnection, (a, v): (Uuid, i32)| -> Result<VerdictVersion, Problem> {
+                    let assessment = toolreg_store::assessment::get(conn, a)?;
+                    if !assessment.tool_ids.contains(&t.id) {
+                        return Err(Problem::not_found(
+                            "Vurderingen gjelder ikke dette verktøyet.",
+                        ));
+                    }
+                    Ok(verdict_version::get(conn, a, v)?)
+                };
+            let (a, b) = (load(conn, from)?, load(conn, to)?);
+            let diff = diff_verdicts(&a.content, &b.content);
+            Ok(VerdictDiffBody {
+                from: from_text,
+                to: to_text,
+                severity: diff.severity(),
+                diff,
+            })
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -599,26 +630,30 @@ pub async fn subprocessors(
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
     let wanted = query.revision;
-    let body = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        let r = match wanted {
-            Some(n) => subprocessor_revision::get(conn, t.id, n)?,
-            None => subprocessor_revision::latest(conn, t.id)?.ok_or_else(|| {
-                Problem::not_found("Verktøyet har ingen registrerte underdatabehandlere.")
-            })?,
-        };
-        Ok(SubprocessorTreeBody {
-            tool_id: t.id,
-            revision: r.revision,
-            created_at: r.created_at,
-            note: r.note,
-            source_url: r.source_url,
-            summary: summarise(&r.entries),
-            tree: build_tree(&r.entries),
-        })
-    })
-    .await?;
-    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            let r = match wanted {
+                Some(n) => subprocessor_revision::get(conn, t.id, n)?,
+                None => subprocessor_revision::latest(conn, t.id)?.ok_or_else(|| {
+                    Problem::not_found("Verktøyet har ingen registrerte underdatabehandlere.")
+                })?,
+            };
+            Ok(SubprocessorTreeBody {
+                tool_id: t.id,
+                revision: r.revision,
+                created_at: r.created_at,
+                note: r.note,
+                source_url: r.source_url,
+                summary: summarise(&r.entries),
+                tree: build_tree(&r.entries),
+            })
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -646,21 +681,25 @@ pub async fn subprocessor_revisions(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
-    let items = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        Ok(subprocessor_revision::list(conn, t.id)?
-            .into_iter()
-            .map(|r| RevisionItem {
-                revision: r.revision,
-                created_at: r.created_at,
-                created_by: r.created_by,
-                note: r.note,
-                summary: summarise(&r.entries),
-            })
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(json_response(&req, &items, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            Ok(subprocessor_revision::list(conn, t.id)?
+                .into_iter()
+                .map(|r| RevisionItem {
+                    revision: r.revision,
+                    created_at: r.created_at,
+                    created_by: r.created_by,
+                    note: r.note,
+                    summary: summarise(&r.entries),
+                })
+                .collect::<Vec<_>>())
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -689,14 +728,18 @@ pub async fn subprocessor_diff(
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
     let (from, to) = (query.from, query.to);
-    let diff = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        let a = subprocessor_revision::get(conn, t.id, from)?;
-        let b = subprocessor_revision::get(conn, t.id, to)?;
-        Ok(diff_subprocessors(&a.entries, &b.entries))
-    })
-    .await?;
-    Ok(json_response(&req, &diff, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            let a = subprocessor_revision::get(conn, t.id, from)?;
+            let b = subprocessor_revision::get(conn, t.id, to)?;
+            Ok(diff_subprocessors(&a.entries, &b.entries))
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -722,16 +765,20 @@ pub async fn data_flows(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
-    let body = with_db(&state, move |conn| {
-        let t = find(conn, &key)?;
-        let v = verdict_version::current(conn, t.id)?
-            .ok_or_else(|| Problem::not_found("Verktøyet har ingen gjeldende konklusjon."))?;
-        Ok(DataFlowsBody {
-            assessment_id: v.assessment_id,
-            version: v.version,
-            data_flows: v.content.data_flows,
-        })
-    })
-    .await?;
-    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            let v = verdict_version::current(conn, t.id)?
+                .ok_or_else(|| Problem::not_found("Verktøyet har ingen gjeldende konklusjon."))?;
+            Ok(DataFlowsBody {
+                assessment_id: v.assessment_id,
+                version: v.version,
+                data_flows: v.content.data_flows,
+            })
+        },
+    )
+    .await
 }
