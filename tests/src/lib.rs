@@ -132,3 +132,24 @@ pub fn client() -> reqwest::blocking::Client {
         .build()
         .expect("HTTP client")
 }
+
+/// Mint a token with the server's local secret through `toolreg token`,
+/// as a developer would. `dir` is the directory the server was started in.
+pub fn token(dir: &Path, sub: &str, roles: &[&str], org: Option<&str>) -> String {
+    let mut args = vec!["token", "--sub", sub];
+    for r in roles {
+        args.push("--role");
+        args.push(r);
+    }
+    if let Some(o) = org {
+        args.push("--org");
+        args.push(o);
+    }
+    let out = run(dir, &args, &[]);
+    assert!(
+        out.status.success(),
+        "toolreg token failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

@@ -5,7 +5,7 @@
 use reqwest::blocking::Response;
 use reqwest::header::{CONTENT_TYPE, IF_MATCH};
 use serde_json::{json, Value};
-use toolreg_tests::{client, Server};
+use toolreg_tests::{client, token, Server};
 
 fn problem(r: Response, status: u16) -> Value {
     let code = r.status().as_u16();
@@ -51,9 +51,12 @@ fn every_client_mistake_is_a_clear_problem() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path(), &[]);
     let http = client();
+    // Admins may write organisations, and (as editors) tools.
+    let admin = token(dir.path(), "admin-1", &["admin"], None);
     let url = |p: &str| server.url(&format!("/api/v1{p}"));
     let post_raw = |p: &str, body: &str| {
         http.post(url(p))
+            .bearer_auth(&admin)
             .header(CONTENT_TYPE, "application/json")
             .body(body.to_string())
             .send()
@@ -77,6 +80,7 @@ fn every_client_mistake_is_a_clear_problem() {
     assert_eq!(pointers(&p), ["/org_number"]);
     let vendor: Value = http
         .post(url("/organisations"))
+        .bearer_auth(&admin)
         .json(&json!({"kind": "vendor", "name": "Leverandør AS"}))
         .send()
         .and_then(|r| r.json())
@@ -84,7 +88,11 @@ fn every_client_mistake_is_a_clear_problem() {
     let tool = json!({"slug": "t-one", "name": "T", "vendor_id": vendor["id"], "processes_personal_data": "no",
                       "feide_attributes": [{"attribute": "uid", "justification": 7}]});
     let p = problem(
-        http.post(url("/tools")).json(&tool).send().expect("POST"),
+        http.post(url("/tools"))
+            .bearer_auth(&admin)
+            .json(&tool)
+            .send()
+            .expect("POST"),
         400,
     );
     assert_eq!(pointers(&p), ["/feide_attributes/0/justification"]);
@@ -109,6 +117,7 @@ fn every_client_mistake_is_a_clear_problem() {
         json!({"kind": "municipality", "name": "", "org_number": "974760674", "website": "bergen"});
     let p = problem(
         http.post(url("/organisations"))
+            .bearer_auth(&admin)
             .json(&bad)
             .send()
             .expect("POST"),
@@ -129,6 +138,7 @@ fn every_client_mistake_is_a_clear_problem() {
     // Wrong content type.
     let r = http
         .post(url("/organisations"))
+        .bearer_auth(&admin)
         .header(CONTENT_TYPE, "text/plain")
         .body("{}")
         .send()
@@ -205,6 +215,7 @@ fn every_client_mistake_is_a_clear_problem() {
     let id = vendor["id"].as_str().unwrap_or_default().to_string();
     problem(
         http.put(url(&format!("/organisations/{id}")))
+            .bearer_auth(&admin)
             .json(&org)
             .send()
             .expect("PUT"),
@@ -212,6 +223,7 @@ fn every_client_mistake_is_a_clear_problem() {
     );
     let r = http
         .put(url(&format!("/organisations/{id}")))
+        .bearer_auth(&admin)
         .header(IF_MATCH, "\"stale\"")
         .json(&org)
         .send()

@@ -7,14 +7,30 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{ETAG, IF_MATCH, IF_NONE_MATCH, LOCATION};
 use serde_json::{json, Value};
 use std::time::Duration;
-use toolreg_tests::{client, Server, TestDb};
+use toolreg_tests::{client, token, Server, TestDb};
 
 struct Api {
     http: Client,
     server: Server,
+    admin: String,
+    /// Two reviewers: the four-eyes rule lets neither publish their own edit.
+    drafter: String,
+    publisher: String,
 }
 
 impl Api {
+    fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> Api {
+        let server = Server::start(dir, env);
+        let mint = |sub: &str, role: &str| token(dir, sub, &[role], Some("971032146"));
+        Api {
+            http: client(),
+            admin: mint("admin-1", "admin"),
+            drafter: mint("reviewer-a", "reviewer"),
+            publisher: mint("reviewer-b", "reviewer"),
+            server,
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         self.server.url(&format!("/api/v1{path}"))
     }
@@ -23,17 +39,19 @@ impl Api {
         self.http.get(self.url(path)).send().expect("GET")
     }
 
-    fn post(&self, path: &str, body: &Value) -> Response {
+    fn post(&self, path: &str, as_: &str, body: &Value) -> Response {
         self.http
             .post(self.url(path))
+            .bearer_auth(as_)
             .json(body)
             .send()
             .expect("POST")
     }
 
-    fn put(&self, path: &str, etag: &str, body: &Value) -> Response {
+    fn put(&self, path: &str, as_: &str, etag: &str, body: &Value) -> Response {
         self.http
             .put(self.url(path))
+            .bearer_auth(as_)
             .header(IF_MATCH, etag)
             .json(body)
             .send()
@@ -80,6 +98,7 @@ fn walk(api: &Api) {
     let vendor = ok_json(
         api.post(
             "/organisations",
+            &api.admin,
             &json!({"kind": "vendor", "name": "Eksempel Læring AS", "country": "NO"}),
         ),
         201,
@@ -87,6 +106,7 @@ fn walk(api: &Api) {
     let reviewer = ok_json(
         api.post(
             "/organisations",
+            &api.admin,
             &json!({"kind": "reviewer", "name": "KS", "org_number": "971032146", "country": "NO"}),
         ),
         201,
@@ -96,7 +116,7 @@ fn walk(api: &Api) {
         "age_bands": ["grades_5_7"], "login_methods": ["feide"], "processes_personal_data": "yes",
         "personal_data_basis": ["account"], "feide_attributes": [{"attribute": "uid", "justification": "Kobling til konto"}]
     });
-    let created = api.post("/tools", &tool_body);
+    let created = api.post("/tools", &api.drafter, &tool_body);
     assert_eq!(created.status(), 201);
     let location = created
         .headers()
@@ -118,10 +138,13 @@ fn walk(api: &Api) {
     let tool_etag = etag(&read);
     let mut changed = tool_body.clone();
     changed["summary"] = json!("Quiz for mellomtrinnet");
-    let updated = ok_json(api.put("/tools/eksempel-quiz", &tool_etag, &changed), 200);
+    let updated = ok_json(
+        api.put("/tools/eksempel-quiz", &api.drafter, &tool_etag, &changed),
+        200,
+    );
     assert_eq!(updated["summary"], "Quiz for mellomtrinnet");
     assert_eq!(
-        api.put("/tools/eksempel-quiz", &tool_etag, &changed)
+        api.put("/tools/eksempel-quiz", &api.drafter, &tool_etag, &changed)
             .status(),
         412,
         "old ETag is stale"
@@ -131,6 +154,7 @@ fn walk(api: &Api) {
     let assessment = ok_json(
         api.post(
             "/assessments",
+            &api.drafter,
             &json!({"kind": "dpia", "title": "DPIA for Eksempel Quiz", "tool_ids": [tool["id"]], "reviewer_org_id": reviewer["id"]}),
         ),
         201,
@@ -139,21 +163,35 @@ fn walk(api: &Api) {
         .as_str()
         .expect("assessment id")
         .to_string();
-    let d = api.get(&format!("/assessments/{a}/draft"));
+    let d = api
+        .http
+        .get(api.url(&format!("/assessments/{a}/draft")))
+        .bearer_auth(&api.drafter)
+        .send()
+        .expect("GET");
     let d_etag = etag(&d);
     let saved = api.put(
         &format!("/assessments/{a}/draft"),
+        &api.drafter,
         &d_etag,
         &draft("not_recommended", 5, "Første vurdering"),
     );
     let d_etag = etag(&saved);
-    let publish = |etag: &str| {
+    let publish_as = |who: &str, etag: &str| {
         api.http
             .post(api.url(&format!("/assessments/{a}/publish")))
+            .bearer_auth(who)
             .header(IF_MATCH, etag)
             .send()
             .expect("publish")
     };
+    let publish = |etag: &str| publish_as(&api.publisher, etag);
+    let own = publish_as(&api.drafter, &d_etag);
+    assert_eq!(
+        own.status(),
+        403,
+        "four eyes: the last editor may not publish"
+    );
     let v1 = ok_json(publish(&d_etag), 201);
     assert_eq!(
         (v1["version"].as_i64(), v1["level"].as_str()),
@@ -171,6 +209,7 @@ fn walk(api: &Api) {
     // Change the draft and publish v2.
     let saved = api.put(
         &format!("/assessments/{a}/draft"),
+        &api.drafter,
         &d_etag,
         &draft(
             "approved_with_conditions",
@@ -209,6 +248,7 @@ fn walk(api: &Api) {
     let withdrawn = ok_json(
         api.post(
             &format!("/assessments/{a}/withdraw"),
+            &api.publisher,
             &json!({"reason": "Feil i grunnlaget"}),
         ),
         200,
@@ -217,6 +257,7 @@ fn walk(api: &Api) {
     assert_eq!(
         api.post(
             &format!("/assessments/{a}/withdraw"),
+            &api.publisher,
             &json!({"reason": "igjen"})
         )
         .status(),
@@ -331,10 +372,7 @@ fn walk(api: &Api) {
 #[test]
 fn reviewer_path_on_sqlite() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let api = Api {
-        http: client(),
-        server: Server::start(dir.path(), &[("TOOLREG_SEED", "false")]),
-    };
+    let api = Api::start(dir.path(), &[("TOOLREG_SEED", "false")]);
     walk(&api);
 }
 
@@ -342,9 +380,6 @@ fn reviewer_path_on_sqlite() {
 fn reviewer_path_on_postgres() {
     let Some(db) = TestDb::postgres() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let api = Api {
-        http: client(),
-        server: Server::start(dir.path(), &[("TOOLREG_DATABASE_URL", db.url())]),
-    };
+    let api = Api::start(dir.path(), &[("TOOLREG_DATABASE_URL", db.url())]);
     walk(&api);
 }

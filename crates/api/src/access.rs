@@ -1,26 +1,283 @@
-//! Who is calling. Every write handler takes a `Caller`; until
-//! authentication and roles arrive this extractor names every caller the
-//! local operator (the service binds to 127.0.0.1 by default). Token
-//! validation and role checks replace this one extractor.
+//! Who is calling, and what they may do. The `authenticate` middleware
+//! validates a presented bearer token on every route (401 with
+//! `WWW-Authenticate` when it is bad; anonymous when there is none), the
+//! `Caller` extractor hands the result to handlers, and `Caller::require`
+//! is the one place a route's rule is checked (403 when the caller lacks
+//! it). Vendors are matched on
+//! the token's `org` claim, never on anything in the request body.
 
 use crate::problem::Problem;
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use crate::state::AppState;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use std::future::{ready, Ready};
+use toolreg_auth::{Principal, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
+    pub principal: Principal,
+}
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Manage organisations.
+    Admin,
+    /// Draft, publish and withdraw assessments.
+    Reviewer,
+    /// Reviewers and admins register and edit any tool.
+    ToolEditor,
+}
+
+impl Caller {
     /// Recorded as `published_by`, `draft_updated_by`, `created_by`.
-    pub sub: String,
+    pub fn sub(&self) -> &str {
+        self.principal.sub()
+    }
+
+    pub fn require(&self, rule: Rule) -> Result<(), Problem> {
+        if matches!(self.principal, Principal::Anonymous) {
+            return Err(unauthenticated("Denne handlingen krever innlogging."));
+        }
+        let ok = match rule {
+            Rule::Admin => self.principal.has(Role::Admin),
+            Rule::Reviewer => self.principal.has(Role::Reviewer),
+            Rule::ToolEditor => {
+                self.principal.has(Role::Reviewer) || self.principal.has(Role::Admin)
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(forbidden())
+        }
+    }
+
+    /// A vendor acting for the organisation with this number.
+    pub fn is_vendor_of(&self, org_number: Option<&str>) -> bool {
+        self.principal.has(Role::Vendor)
+            && org_number.is_some()
+            && self.principal.org() == org_number
+    }
+}
+
+pub fn forbidden() -> Problem {
+    Problem::new(StatusCode::FORBIDDEN, "forbidden", "Ingen tilgang")
+        .detail("Du har ikke rettighet til denne handlingen.")
+}
+
+pub fn unauthenticated(detail: &str) -> Problem {
+    Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "Ikke innlogget",
+    )
+    .detail(detail)
+    .header(header::WWW_AUTHENTICATE.as_str(), "Bearer")
+}
+
+fn invalid_token(detail: String) -> Problem {
+    Problem::new(StatusCode::UNAUTHORIZED, "invalid-token", "Ugyldig token")
+        .detail(detail)
+        .header(
+            header::WWW_AUTHENTICATE.as_str(),
+            "Bearer error=\"invalid_token\"",
+        )
+}
+
+/// Middleware: validate a presented bearer token on every route (a bad one
+/// is 401 even on a public read) and leave the principal in the request
+/// for `Caller`.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().map(str::to_owned));
+    let principal = match value {
+        None => Principal::Anonymous,
+        Some(value) => {
+            let validator = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.validator.clone());
+            match check(value.ok(), validator).await {
+                Ok(p) => p,
+                Err(problem) => {
+                    let response = actix_web::ResponseError::error_response(&problem);
+                    return Ok(req.into_response(response).map_into_right_body());
+                }
+            }
+        }
+    };
+    req.extensions_mut().insert(principal);
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+async fn check(
+    value: Option<String>,
+    validator: Option<std::sync::Arc<toolreg_auth::Validator>>,
+) -> Result<Principal, Problem> {
+    let token = value
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_string())
+        })
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| invalid_token(toolreg_auth::AuthError::MalformedHeader.to_string()))?;
+    let validator = validator.ok_or_else(Problem::internal)?;
+    match validator.validate(&token).await {
+        Ok(claims) => Ok(claims.into()),
+        Err(e) => {
+            tracing::info!(reason = %e, "token refused");
+            Err(invalid_token(e.to_string()))
+        }
+    }
 }
 
 impl FromRequest for Caller {
     type Error = Problem;
     type Future = Ready<Result<Self, Problem>>;
 
-    fn from_request(_req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(Ok(Caller {
-            sub: "local-operator".to_string(),
-        }))
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let principal = req
+            .extensions()
+            .get::<Principal>()
+            .cloned()
+            .unwrap_or(Principal::Anonymous);
+        ready(Ok(Caller { principal }))
     }
+}
+
+/// Extractors that enforce a route's rule before anything else is read
+/// (so a caller without the right gets 401/403, not a body validation
+/// error). List them before the body in a handler's parameters.
+macro_rules! rule_extractor {
+    ($(#[$doc:meta])* $name:ident, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl FromRequest for $name {
+            type Error = Problem;
+            type Future = Ready<Result<Self, Problem>>;
+
+            fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+                let principal = req.extensions().get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
+                let caller = Caller { principal };
+                let check: fn(&Caller) -> Result<(), Problem> = $check;
+                ready(check(&caller).map(|()| $name(caller)))
+            }
+        }
+    };
+}
+
+rule_extractor!(
+    /// An administrator.
+    AsAdmin,
+    |c| c.require(Rule::Admin)
+);
+rule_extractor!(
+    /// A reviewer.
+    AsReviewer,
+    |c| c.require(Rule::Reviewer)
+);
+rule_extractor!(
+    /// Anyone signed in; finer checks (vendor scoping) follow in the handler.
+    SignedIn,
+    |c| match c.principal {
+        Principal::Anonymous => Err(unauthenticated("Denne handlingen krever innlogging.")),
+        Principal::Authenticated { .. } => Ok(()),
+    }
+);
+
+/// Who may call a route, as documented in OpenAPI (`x-toolreg-access`) and
+/// enforced by the extractors and handlers above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anyone,
+    Admin,
+    Reviewer,
+    /// Reviewers and admins; vendors for their own organisation's tools.
+    ToolEditors,
+}
+
+impl Who {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Who::Anyone => "anyone, also without a token",
+            Who::Admin => "admin",
+            Who::Reviewer => "reviewer",
+            Who::ToolEditors => {
+                "reviewer, admin, or vendor of the tool's vendor organisation (token org claim)"
+            }
+        }
+    }
+}
+
+/// Every route and who may call it. A test fails when a route exists that
+/// this table does not list, so no route is ever open by oversight.
+pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
+    ("GET", "/healthz", Who::Anyone),
+    ("GET", "/readyz", Who::Anyone),
+    ("GET", "/api/v1/openapi.json", Who::Anyone),
+    ("GET", "/api/v1/tools", Who::Anyone),
+    ("POST", "/api/v1/tools", Who::ToolEditors),
+    ("GET", "/api/v1/tools/{id_or_slug}", Who::Anyone),
+    ("PUT", "/api/v1/tools/{id_or_slug}", Who::ToolEditors),
+    ("GET", "/api/v1/tools/{id_or_slug}/verdicts", Who::Anyone),
+    (
+        "GET",
+        "/api/v1/tools/{id_or_slug}/verdicts/diff",
+        Who::Anyone,
+    ),
+    (
+        "GET",
+        "/api/v1/tools/{id_or_slug}/verdicts/{assessment_id}/{version}",
+        Who::Anyone,
+    ),
+    ("GET", "/api/v1/tools/{id_or_slug}/verdict", Who::Anyone),
+    (
+        "GET",
+        "/api/v1/tools/{id_or_slug}/subprocessors",
+        Who::Anyone,
+    ),
+    (
+        "GET",
+        "/api/v1/tools/{id_or_slug}/subprocessors/revisions",
+        Who::Anyone,
+    ),
+    (
+        "GET",
+        "/api/v1/tools/{id_or_slug}/subprocessors/diff",
+        Who::Anyone,
+    ),
+    ("GET", "/api/v1/tools/{id_or_slug}/data-flows", Who::Anyone),
+    ("GET", "/api/v1/vendors", Who::Anyone),
+    ("GET", "/api/v1/vendors/{id}", Who::Anyone),
+    ("GET", "/api/v1/organisations", Who::Anyone),
+    ("POST", "/api/v1/organisations", Who::Admin),
+    ("GET", "/api/v1/organisations/{id}", Who::Anyone),
+    ("PUT", "/api/v1/organisations/{id}", Who::Admin),
+    ("POST", "/api/v1/assessments", Who::Reviewer),
+    ("GET", "/api/v1/assessments/{id}", Who::Anyone),
+    ("GET", "/api/v1/assessments/{id}/draft", Who::Reviewer),
+    ("PUT", "/api/v1/assessments/{id}/draft", Who::Reviewer),
+    ("POST", "/api/v1/assessments/{id}/publish", Who::Reviewer),
+    ("POST", "/api/v1/assessments/{id}/withdraw", Who::Reviewer),
+];
+
+pub fn access_of(method: &str, path: &str) -> Option<Who> {
+    ROUTE_ACCESS
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == path)
+        .map(|(_, _, w)| *w)
 }

@@ -28,20 +28,81 @@ Published verdict versions are immutable and cacheable forever.",
         (name = "assessments", description = "Assessments, drafts, publishing and withdrawal"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(schemas(crate::problem::Problem))
+    components(schemas(crate::problem::Problem)),
+    modifiers(&Security)
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer scheme; per-operation access is added in
+/// `document()` once every route has contributed its path.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "JWT with claims sub, org (organisation number), roles (admin, reviewer, vendor, municipality), \
+exp, iss, aud. HS256 with the deployment's secret, or RS256/ES256 from the configured JWKS URL.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Mark each operation with who may call it (from `ROUTE_ACCESS`) and, for
+/// protected ones, the bearer requirement.
+fn annotate_access(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::extensions::ExtensionsBuilder;
+    use utoipa::openapi::security::SecurityRequirement;
+    for (path, item) in api.paths.paths.iter_mut() {
+        let ops = [
+            ("GET", item.get.as_mut()),
+            ("PUT", item.put.as_mut()),
+            ("POST", item.post.as_mut()),
+            ("DELETE", item.delete.as_mut()),
+            ("PATCH", item.patch.as_mut()),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            let Some(who) = crate::access::access_of(method, path) else {
+                continue;
+            };
+            let ext = ExtensionsBuilder::new()
+                .add("x-toolreg-access", who.describe())
+                .build();
+            match op.extensions.as_mut() {
+                Some(e) => e.merge(ext),
+                None => op.extensions = Some(ext),
+            }
+            if who != crate::access::Who::Anyone {
+                op.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+            }
+        }
+    }
+}
 
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 
 /// The full document, with every registered route, built without a server.
 pub fn document() -> utoipa::openapi::OpenApi {
     use utoipa_actix_web::AppExt;
-    let (_, api) = actix_web::App::new()
+    let (_, mut api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::configure)
         .split_for_parts();
+    annotate_access(&mut api);
     api
 }
 

@@ -30,6 +30,10 @@ pub struct Problem {
     pub instance: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Violation>,
+    /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub headers: Vec<(String, String)>,
 }
 
 impl Problem {
@@ -41,7 +45,13 @@ impl Problem {
             detail: None,
             instance: None,
             errors: Vec::new(),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -123,9 +133,12 @@ impl ResponseError for Problem {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(Problem::status_code(self))
-            .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-            .json(self)
+        let mut builder = HttpResponse::build(Problem::status_code(self));
+        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        for (name, value) in &self.headers {
+            builder.insert_header((name.as_str(), value.as_str()));
+        }
+        builder.json(self)
     }
 }
 

@@ -2,19 +2,25 @@
 
 use crate::response_cache::ResponseCache;
 use std::sync::Arc;
+use toolreg_auth::Validator;
 use toolreg_store::DbPool;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub cache: Arc<ResponseCache>,
+    pub validator: Arc<Validator>,
+    /// A reviewer may not publish a draft they were the last to edit.
+    pub four_eyes: bool,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool) -> Self {
+    pub fn new(pool: DbPool, validator: Validator, four_eyes: bool) -> Self {
         Self {
             pool,
             cache: Arc::new(ResponseCache::new(10_000)),
+            validator: Arc::new(validator),
+            four_eyes,
         }
     }
 }

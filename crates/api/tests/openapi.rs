@@ -86,3 +86,40 @@ fn document_passes_the_reference_validator() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every registered route is in the access table and the table names no
+/// route that does not exist; the document says who may call each one.
+#[test]
+fn every_route_has_a_declared_access_rule() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&toolreg_api::openapi::pretty_json()).expect("JSON");
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let method = method.to_uppercase();
+            let who = toolreg_api::access::access_of(&method, path);
+            assert!(
+                who.is_some(),
+                "{method} {path} is not in access::ROUTE_ACCESS"
+            );
+            assert!(
+                op["x-toolreg-access"].is_string(),
+                "{method} {path} does not document its access"
+            );
+            let protected = who != Some(toolreg_api::access::Who::Anyone);
+            assert_eq!(
+                op["security"][0]["bearer"].is_array(),
+                protected,
+                "{method} {path} security"
+            );
+            documented.push((method, path.clone()));
+        }
+    }
+    for (method, path, _) in toolreg_api::access::ROUTE_ACCESS {
+        assert!(
+            documented.iter().any(|(m, p)| m == method && p == path),
+            "{method} {path} is in the access table but not registered"
+        );
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer");
+}

@@ -34,6 +34,21 @@ pub enum Command {
     },
     /// Check the configuration and the database connection, then exit.
     CheckConfig,
+    /// Mint a token with the local secret (development and examples).
+    Token {
+        /// Role(s): admin, reviewer, vendor, municipality. Repeat for several.
+        #[arg(long = "role", required = true, value_name = "ROLE")]
+        roles: Vec<String>,
+        /// Organisation number the caller acts for.
+        #[arg(long)]
+        org: Option<String>,
+        /// Subject (who).
+        #[arg(long, default_value = "local-user")]
+        sub: String,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        ttl: u64,
+    },
     /// Write the OpenAPI document the code describes.
     ExportOpenapi {
         /// Where to write it.

@@ -36,7 +36,23 @@ pub struct Config {
     pub pool_size: Option<u32>,
     /// Serve `/bench/ceiling/{bytes}` for the HTTP benchmark's ceiling.
     pub bench_routes: bool,
+    pub auth: AuthConfig,
 }
+
+/// How tokens are checked. Without a JWKS URL, HS256 with a shared secret:
+/// `TOOLREG_JWT_SECRET`, or a secret generated into the data dir.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub jwt_secret: Option<String>,
+    pub jwks_url: Option<String>,
+    pub issuer: String,
+    pub audience: String,
+    /// A reviewer may not publish a draft they were the last to edit.
+    pub four_eyes: bool,
+}
+
+pub const DEFAULT_ISSUER: &str = "toolreg-local";
+pub const DEFAULT_AUDIENCE: &str = "toolreg";
 
 /// The optional TOML file; every key is optional and named like the
 /// environment variable without the `TOOLREG_` prefix, in lower case.
@@ -51,6 +67,11 @@ struct FileConfig {
     log: Option<String>,
     db_pool_size: Option<String>,
     bench_routes: Option<String>,
+    jwt_secret: Option<String>,
+    jwks_url: Option<String>,
+    jwt_issuer: Option<String>,
+    jwt_audience: Option<String>,
+    four_eyes: Option<String>,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -185,7 +206,34 @@ impl Config {
             Some(v) => parse_bool("TOOLREG_BENCH_ROUTES", &v)?,
             None => false,
         };
+        let jwt_secret = look.get("TOOLREG_JWT_SECRET", &look.file.jwt_secret);
+        if let Some(secret) = &jwt_secret {
+            if secret.len() < 32 {
+                return Err(invalid("TOOLREG_JWT_SECRET", "…", "må ha minst 32 tegn"));
+            }
+        }
+        let jwks_url = look.get("TOOLREG_JWKS_URL", &look.file.jwks_url);
+        if let Some(url) = &jwks_url {
+            toolreg_core::validation::check_web_url(url)
+                .map_err(|e| invalid("TOOLREG_JWKS_URL", url, e))?;
+        }
+        let four_eyes = match look.get("TOOLREG_FOUR_EYES", &look.file.four_eyes) {
+            Some(v) => parse_bool("TOOLREG_FOUR_EYES", &v)?,
+            None => true,
+        };
+        let auth = AuthConfig {
+            jwt_secret,
+            jwks_url,
+            issuer: look
+                .get("TOOLREG_JWT_ISSUER", &look.file.jwt_issuer)
+                .unwrap_or_else(|| DEFAULT_ISSUER.to_string()),
+            audience: look
+                .get("TOOLREG_JWT_AUDIENCE", &look.file.jwt_audience)
+                .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string()),
+            four_eyes,
+        };
         Ok(Self {
+            auth,
             database_url,
             bind,
             data_dir,

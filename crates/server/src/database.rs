@@ -18,6 +18,10 @@ pub enum StartError {
     },
     #[error("HTTP-tjenesten stoppet med feil: {0}")]
     Serve(std::io::Error),
+    #[error("nøkkel for tokens: {0}")]
+    Secret(#[from] toolreg_auth::secret::SecretError),
+    #[error("kunne ikke lage token: {0}")]
+    Token(String),
     #[error("kan ikke skrive {path}: {source}")]
     Write {
         path: String,

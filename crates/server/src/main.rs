@@ -1,5 +1,6 @@
 //! toolreg: the national registry of assessed learning tools.
 
+mod auth_setup;
 mod bench_routes;
 mod cli;
 mod config;
@@ -61,6 +62,41 @@ fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
                 "lastet inn {} organisasjoner, {} verktøy, {} underdatabehandlerrevisjoner, {} vurderinger, {} versjoner; {} fantes fra før",
                 i.organisations, i.tools, i.subprocessor_revisions, i.assessments, i.verdicts, report.skipped
             );
+            Ok(())
+        }
+        Command::Token {
+            roles,
+            org,
+            sub,
+            ttl,
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    toolreg_auth::Role::parse(r).ok_or_else(|| {
+                        database::StartError::Token(format!(
+                            "ukjent rolle «{r}»; bruk admin, reviewer, vendor eller municipality"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if config.auth.jwks_url.is_some() {
+                return Err(database::StartError::Token(
+                    "TOOLREG_JWKS_URL er satt: tokens utstedes da av identitetsleverandøren, ikke her".into(),
+                ));
+            }
+            let secret = auth_setup::shared_secret(config)?;
+            let token = toolreg_auth::mint::mint(
+                &secret,
+                &sub,
+                org.as_deref(),
+                &roles,
+                ttl,
+                &config.auth.issuer,
+                &config.auth.audience,
+            )
+            .map_err(|e| database::StartError::Token(e.to_string()))?;
+            println!("{token}");
             Ok(())
         }
         Command::ExportOpenapi { out } => {

@@ -10,7 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
-    let state = web::Data::new(AppState::new(pool));
+    let validator = crate::auth_setup::validator(config)?;
+    let state = web::Data::new(AppState::new(pool, validator, config.auth.four_eyes));
     let bench_routes = config.bench_routes;
     let server = HttpServer::new(move || {
         App::new()
@@ -29,6 +30,7 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
             )
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(toolreg_api::not_found))
+            .wrap(middleware::from_fn(toolreg_api::access::authenticate))
             .wrap(toolreg_api::error_pages::middleware())
             .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("toolreg::http"))
     })

@@ -2,13 +2,13 @@
 //! and the actions that move an assessment on (publish, withdraw).
 
 use super::parse_id;
-use crate::access::Caller;
+use crate::access::AsReviewer;
 use crate::blocking::with_db;
 use crate::caching::{json_response, required_if_match, CachePolicy};
 use crate::json_body::JsonBody;
 use crate::problem::Problem;
 use crate::state::AppState;
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -110,7 +110,7 @@ pub async fn get_assessment(
 #[post("/assessments")]
 pub async fn create_assessment(
     state: web::Data<AppState>,
-    _caller: Caller,
+    AsReviewer(_reviewer): AsReviewer,
     body: JsonBody<AssessmentInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
@@ -200,7 +200,7 @@ fn draft_response(body: &DraftBody) -> HttpResponse {
 #[get("/assessments/{id}/draft")]
 pub async fn get_draft(
     state: web::Data<AppState>,
-    _caller: Caller,
+    AsReviewer(_reviewer): AsReviewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
@@ -245,7 +245,7 @@ pub async fn get_draft(
 pub async fn replace_draft(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
     body: JsonBody<VerdictDraft>,
 ) -> Result<HttpResponse, Problem> {
@@ -257,7 +257,7 @@ pub async fn replace_draft(
             conn,
             id,
             &draft,
-            &caller.sub,
+            caller.sub(),
             Some(expected),
             toolreg_store::time::now(),
         )?;
@@ -287,17 +287,27 @@ pub async fn replace_draft(
 pub async fn publish(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let expected = revision_from_if_match(&required_if_match(&req)?)?;
     let id = parse_id("id", &path)?;
+    let four_eyes = state.four_eyes;
     let (version, tool) = with_db(&state, move |conn| {
+        // Four eyes: whoever edited the draft last may not also publish it.
+        // A later edit by someone else changes the draft revision, so the
+        // If-Match check inside publish closes the gap after this read.
+        let current = assessment::get(conn, id)?;
+        if four_eyes && current.draft_updated_by.as_deref() == Some(caller.sub()) {
+            return Err(Problem::new(StatusCode::FORBIDDEN, "four-eyes", "En annen må publisere").detail(
+                "Du var den siste som endret utkastet. En annen vurderer må kontrollere og publisere det.",
+            ));
+        }
         let v = assessment::publish(
             conn,
             id,
             Uuid::now_v7(),
-            &caller.sub,
+            caller.sub(),
             Some(expected),
             toolreg_store::time::now(),
         )?;
@@ -343,14 +353,14 @@ pub struct WithdrawInput {
 #[post("/assessments/{id}/withdraw")]
 pub async fn withdraw(
     state: web::Data<AppState>,
-    caller: Caller,
+    AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
     body: JsonBody<WithdrawInput>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
     let reason = body.0.reason;
     let body = with_db(&state, move |conn| {
-        let a = assessment::withdraw(conn, id, &caller.sub, &reason, toolreg_store::time::now())?;
+        let a = assessment::withdraw(conn, id, caller.sub(), &reason, toolreg_store::time::now())?;
         let versions = verdict_version::list_for_assessment(conn, id)?;
         Ok(public_body(a, versions))
     })

@@ -1,7 +1,7 @@
 //! Organisations: create, read, update, list.
 
 use super::parse_id;
-use crate::access::Caller;
+use crate::access::AsAdmin;
 use crate::blocking::with_db;
 use crate::caching::{
     check_if_match, etag_header, etag_of, json_response, required_if_match, CachePolicy,
@@ -91,7 +91,7 @@ pub async fn get_organisation(
 #[post("/organisations")]
 pub async fn create_organisation(
     state: web::Data<AppState>,
-    _caller: Caller,
+    AsAdmin(_admin): AsAdmin,
     body: JsonBody<OrganisationInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
@@ -133,7 +133,7 @@ pub async fn create_organisation(
 pub async fn update_organisation(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _caller: Caller,
+    AsAdmin(_admin): AsAdmin,
     path: web::Path<String>,
     body: JsonBody<OrganisationInput>,
 ) -> Result<HttpResponse, Problem> {

@@ -2,7 +2,7 @@
 //! tool: its verdict history, verdict as of a time, diffs, subprocessors
 //! and data flows.
 
-use crate::access::Caller;
+use crate::access::{Caller, Rule, SignedIn};
 use crate::blocking::with_db;
 use crate::caching::{
     check_if_match, etag_header, etag_of, etag_of_bytes, json_response, required_if_match, respond,
@@ -101,6 +101,25 @@ fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody
             tool: t,
         })
         .collect())
+}
+
+/// Reviewers and admins edit any tool; a vendor only its own organisation's,
+/// matched on the token's `org` claim against the vendor's org number.
+fn may_edit_tools_of(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    vendor_id: Uuid,
+) -> Result<(), Problem> {
+    let as_editor = caller.require(Rule::ToolEditor);
+    if as_editor.is_ok() || caller.principal == toolreg_auth::Principal::Anonymous {
+        return as_editor;
+    }
+    let vendor = organisation::get(conn, vendor_id)?;
+    if caller.is_vendor_of(vendor.org_number.as_deref()) {
+        Ok(())
+    } else {
+        Err(crate::access::forbidden())
+    }
 }
 
 /// Read something about the tool named by `key` (id or slug) and answer
@@ -289,11 +308,12 @@ fn next_cursor_of(body: &[u8]) -> Option<String> {
 #[post("/tools")]
 pub async fn create_tool(
     state: web::Data<AppState>,
-    _caller: Caller,
+    SignedIn(caller): SignedIn,
     body: JsonBody<ToolInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
     let created = with_db(&state, move |conn| {
+        may_edit_tools_of(conn, &caller, input.vendor_id)?;
         let t = tool::insert(conn, Uuid::now_v7(), &input, toolreg_store::time::now())?;
         tool_body(conn, t)
     })
@@ -329,7 +349,7 @@ pub async fn create_tool(
 pub async fn update_tool(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _caller: Caller,
+    SignedIn(caller): SignedIn,
     path: web::Path<String>,
     body: JsonBody<ToolInput>,
 ) -> Result<HttpResponse, Problem> {
@@ -338,6 +358,8 @@ pub async fn update_tool(
     let input = body.0;
     let updated = with_db(&state, move |conn| {
         let current = find(conn, &key)?;
+        may_edit_tools_of(conn, &caller, current.input.vendor_id)?;
+        may_edit_tools_of(conn, &caller, input.vendor_id)?;
         let revision = current.revision;
         let id = current.id;
         check_if_match(&if_match, &etag_of(&tool_body(conn, current)?))?;

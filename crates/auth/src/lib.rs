@@ -1,0 +1,13 @@
+//! toolreg-auth: who is calling (JWT bearer tokens, HS256 for the embedded
+//! default or RS256/ES256 from a JWKS URL) and what they may do.
+
+pub mod error;
+pub mod jwks;
+pub mod mint;
+pub mod role;
+pub mod secret;
+pub mod validator;
+
+pub use error::AuthError;
+pub use role::{Claims, Principal, Role};
+pub use validator::{KeySource, Validator};

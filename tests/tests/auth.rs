@@ -1,0 +1,130 @@
+//! Tokens and roles at the HTTP edge: anonymous and bad tokens get 401 with
+//! a Bearer challenge, a valid token without the right gets 403, vendors
+//! act only on their own organisation's tools.
+
+use reqwest::header::{ETAG, IF_MATCH, WWW_AUTHENTICATE};
+use serde_json::{json, Value};
+use toolreg_tests::{client, token, Server};
+
+#[test]
+fn roles_and_tokens_at_the_edge() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &[]);
+    let http = client();
+    let url = |p: &str| server.url(&format!("/api/v1{p}"));
+    let org = json!({"kind": "vendor", "name": "Ny Leverandør AS"});
+
+    // The secret was generated into the data dir, readable by the owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("data/jwt-secret"))
+            .map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+    }
+
+    // Reading is open; writing anonymously is 401 with a challenge.
+    assert_eq!(
+        http.get(url("/tools/kahoot"))
+            .send()
+            .map(|r| r.status().as_u16())
+            .ok(),
+        Some(200)
+    );
+    let anon = http
+        .post(url("/organisations"))
+        .json(&org)
+        .send()
+        .expect("POST");
+    assert_eq!(anon.status(), 401);
+    assert_eq!(
+        anon.headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok()),
+        Some("Bearer")
+    );
+
+    // A bad token is 401 invalid_token, even on a read.
+    for bad in ["garbage", "a.b.c", ""] {
+        let r = http
+            .get(url("/tools"))
+            .header("Authorization", format!("Bearer {bad}"))
+            .send()
+            .expect("GET");
+        assert_eq!(r.status(), 401, "{bad:?}");
+        assert_eq!(
+            r.headers()
+                .get(WWW_AUTHENTICATE)
+                .and_then(|v| v.to_str().ok()),
+            Some("Bearer error=\"invalid_token\"")
+        );
+        let body: Value = r.json().expect("problem");
+        assert_eq!(body["status"], 401);
+    }
+    let basic = http
+        .get(url("/tools"))
+        .header("Authorization", "Basic dXNlcjpwdw==")
+        .send()
+        .expect("GET");
+    assert_eq!(basic.status(), 401);
+
+    // A valid token lacking the right is 403.
+    let municipality = token(dir.path(), "bergen-1", &["municipality"], Some("964338531"));
+    let r = http
+        .post(url("/organisations"))
+        .bearer_auth(&municipality)
+        .json(&org)
+        .send()
+        .expect("POST");
+    assert_eq!(r.status(), 403);
+    let r = http
+        .post(url("/assessments"))
+        .bearer_auth(&municipality)
+        .json(&json!({}))
+        .send()
+        .expect("POST");
+    assert_eq!(r.status(), 403, "role is checked before the body");
+    let admin = token(dir.path(), "admin-1", &["admin"], None);
+    let r = http
+        .post(url("/organisations"))
+        .bearer_auth(&admin)
+        .json(&org)
+        .send()
+        .expect("POST");
+    assert_eq!(r.status(), 201);
+
+    // Kahoot! ASA (997770234 in the sample data) may edit Kahoot!, not Strava.
+    let kahoot_vendor = token(dir.path(), "kahoot-1", &["vendor"], Some("997770234"));
+    let edit = |slug: &str, who: &str| {
+        let read = http
+            .get(url(&format!("/tools/{slug}")))
+            .send()
+            .expect("GET");
+        let tag = read
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("etag");
+        let mut body: Value = read.json().expect("tool");
+        let input = json!({
+            "slug": body["slug"], "name": body["name"], "vendor_id": body["vendor_id"],
+            "summary": "Oppdatert av leverandøren", "website": body["website"], "categories": body["categories"],
+            "age_bands": body["age_bands"], "login_methods": body["login_methods"], "platforms": body["platforms"],
+            "pricing": body["pricing"], "processes_personal_data": body["processes_personal_data"],
+            "personal_data_basis": body["personal_data_basis"], "feide_attributes": body["feide_attributes"],
+            "ai_features": body["ai_features"], "status": body["status"]
+        });
+        body.take();
+        http.put(url(&format!("/tools/{slug}")))
+            .bearer_auth(who)
+            .header(IF_MATCH, tag)
+            .json(&input)
+            .send()
+            .expect("PUT")
+    };
+    assert_eq!(edit("kahoot", &kahoot_vendor).status(), 200);
+    assert_eq!(edit("strava", &kahoot_vendor).status(), 403);
+    let other_vendor = token(dir.path(), "someone", &["vendor"], Some("974760673"));
+    assert_eq!(edit("kahoot", &other_vendor).status(), 403);
+}
