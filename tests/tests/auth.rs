@@ -4,7 +4,7 @@
 
 use reqwest::header::{ETAG, IF_MATCH, WWW_AUTHENTICATE};
 use serde_json::{json, Value};
-use toolreg_tests::{client, token, Server};
+use toolreg_tests::{client, run, token, Server};
 
 #[test]
 fn roles_and_tokens_at_the_edge() {
@@ -127,4 +127,70 @@ fn roles_and_tokens_at_the_edge() {
     assert_eq!(edit("strava", &kahoot_vendor).status(), 403);
     let other_vendor = token(dir.path(), "someone", &["vendor"], Some("974760673"));
     assert_eq!(edit("kahoot", &other_vendor).status(), 403);
+
+    // Every change so far is in the audit trail, with who did it.
+    let trail: Value = http
+        .get(url("/audit"))
+        .bearer_auth(&admin)
+        .send()
+        .and_then(|r| r.json())
+        .expect("audit");
+    let lines: Vec<(String, String, String)> = trail
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+            (text("action"), text("actor_sub"), text("actor_org"))
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                "organisation.create".to_string(),
+                "admin-1".to_string(),
+                String::new()
+            ),
+            (
+                "tool.update".to_string(),
+                "kahoot-1".to_string(),
+                "997770234".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        http.get(url("/audit"))
+            .bearer_auth(&kahoot_vendor)
+            .send()
+            .map(|r| r.status().as_u16())
+            .ok(),
+        Some(403)
+    );
+    let verify = run(dir.path(), &["audit", "verify"], &[]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    // Editing an entry by hand breaks the chain, and verify names the entry.
+    drop(server);
+    {
+        use diesel::connection::SimpleConnection;
+        let url = toolreg_store::DatabaseUrl::parse(
+            &dir.path().join("data/toolreg.db").display().to_string(),
+        )
+        .expect("url");
+        let pool = toolreg_store::build_pool(&url, Some(1)).expect("pool");
+        let mut conn = pool.get().expect("connection");
+        conn.batch_execute(
+            "UPDATE audit_entries SET actor_sub = 'someone-else' WHERE sequence = 2",
+        )
+        .expect("edit");
+    }
+    let verify = run(dir.path(), &["audit", "verify"], &[]);
+    assert_eq!(verify.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&verify.stderr);
+    assert!(err.contains("oppføring 2"), "{err}");
 }

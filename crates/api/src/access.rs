@@ -30,6 +30,8 @@ pub enum Rule {
     Reviewer,
     /// Reviewers and admins register and edit any tool.
     ToolEditor,
+    /// Reviewers and admins read the audit trail.
+    AuditReader,
 }
 
 impl Caller {
@@ -45,7 +47,7 @@ impl Caller {
         let ok = match rule {
             Rule::Admin => self.principal.has(Role::Admin),
             Rule::Reviewer => self.principal.has(Role::Reviewer),
-            Rule::ToolEditor => {
+            Rule::ToolEditor | Rule::AuditReader => {
                 self.principal.has(Role::Reviewer) || self.principal.has(Role::Admin)
             }
         };
@@ -191,6 +193,11 @@ rule_extractor!(
     |c| c.require(Rule::Reviewer)
 );
 rule_extractor!(
+    /// A reviewer or an administrator, reading the audit trail.
+    AsAuditReader,
+    |c| c.require(Rule::AuditReader)
+);
+rule_extractor!(
     /// Anyone signed in; finer checks (vendor scoping) follow in the handler.
     SignedIn,
     |c| match c.principal {
@@ -208,6 +215,8 @@ pub enum Who {
     Reviewer,
     /// Reviewers and admins; vendors for their own organisation's tools.
     ToolEditors,
+    /// Reviewers and admins.
+    ReviewersAndAdmins,
 }
 
 impl Who {
@@ -219,6 +228,7 @@ impl Who {
             Who::ToolEditors => {
                 "reviewer, admin, or vendor of the tool's vendor organisation (token org claim)"
             }
+            Who::ReviewersAndAdmins => "reviewer, admin",
         }
     }
 }
@@ -273,6 +283,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("PUT", "/api/v1/assessments/{id}/draft", Who::Reviewer),
     ("POST", "/api/v1/assessments/{id}/publish", Who::Reviewer),
     ("POST", "/api/v1/assessments/{id}/withdraw", Who::Reviewer),
+    ("GET", "/api/v1/audit", Who::ReviewersAndAdmins),
 ];
 
 pub fn access_of(method: &str, path: &str) -> Option<Who> {

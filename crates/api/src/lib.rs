@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access;
+pub mod audit;
 pub mod blocking;
 pub mod caching;
 pub mod error_pages;
@@ -63,7 +64,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assessments::get_draft)
                 .service(assessments::replace_draft)
                 .service(assessments::publish)
-                .service(assessments::withdraw),
+                .service(assessments::withdraw)
+                .service(routes::audit::list_audit),
         );
 }
 

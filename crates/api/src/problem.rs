@@ -142,6 +142,12 @@ impl ResponseError for Problem {
     }
 }
 
+impl From<diesel::result::Error> for Problem {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
         match e {

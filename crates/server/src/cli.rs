@@ -49,10 +49,21 @@ pub enum Command {
         #[arg(long, default_value_t = 3600)]
         ttl: u64,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Write the OpenAPI document the code describes.
     ExportOpenapi {
         /// Where to write it.
         #[arg(long, default_value = "openapi/openapi.json", value_name = "FILE")]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; name the first broken entry (exit 1) if any.
+    Verify,
 }

@@ -20,6 +20,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("nøkkel for tokens: {0}")]
     Secret(#[from] toolreg_auth::secret::SecretError),
+    #[error("revisjonssporet er brutt ved oppføring {0}: den eller en tidligere er endret")]
+    AuditBroken(i64),
     #[error("kunne ikke lage token: {0}")]
     Token(String),
     #[error("kan ikke skrive {path}: {source}")]

@@ -10,7 +10,7 @@ mod sample_data;
 mod serve;
 
 use clap::Parser;
-use cli::{Cli, Command};
+use cli::{AuditCommand, Cli, Command};
 use config::Config;
 use std::process::ExitCode;
 use toolreg_store::seed::SeedFiles;
@@ -98,6 +98,19 @@ fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
             .map_err(|e| database::StartError::Token(e.to_string()))?;
             println!("{token}");
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let pool = database::open(config)?;
+            let mut conn = pool.get().map_err(toolreg_store::StoreError::from)?;
+            match toolreg_store::audit::first_broken(&mut conn)? {
+                None => {
+                    println!("revisjonssporet er intakt");
+                    Ok(())
+                }
+                Some(sequence) => Err(database::StartError::AuditBroken(sequence)),
+            }
         }
         Command::ExportOpenapi { out } => {
             let write_err = |source| database::StartError::Write {

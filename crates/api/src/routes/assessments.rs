@@ -109,18 +109,29 @@ pub async fn get_assessment(
 )]
 #[post("/assessments")]
 pub async fn create_assessment(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    AsReviewer(_reviewer): AsReviewer,
+    AsReviewer(caller): AsReviewer,
     body: JsonBody<AssessmentInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
+    let request_id = crate::audit::request_id(&req);
     let a = with_db(&state, move |conn| {
-        Ok(assessment::create(
+        crate::audit::audited(
             conn,
-            Uuid::now_v7(),
-            &input,
-            toolreg_store::time::now(),
-        )?)
+            &caller,
+            &request_id,
+            "assessment.create",
+            |a: &Assessment| format!("assessments/{}", a.id),
+            |conn| {
+                Ok(assessment::create(
+                    conn,
+                    Uuid::now_v7(),
+                    &input,
+                    toolreg_store::time::now(),
+                )?)
+            },
+        )
     })
     .await?;
     let id = a.id;
@@ -252,16 +263,26 @@ pub async fn replace_draft(
     let expected = revision_from_if_match(&required_if_match(&req)?)?;
     let id = parse_id("id", &path)?;
     let draft = body.0;
+    let request_id = crate::audit::request_id(&req);
     let body = with_db(&state, move |conn| {
-        let a = assessment::replace_draft(
+        crate::audit::audited(
             conn,
-            id,
-            &draft,
-            caller.sub(),
-            Some(expected),
-            toolreg_store::time::now(),
-        )?;
-        draft_body(conn, &a)
+            &caller,
+            &request_id,
+            "assessment.draft",
+            |d: &DraftBody| format!("assessments/{}", d.assessment_id),
+            |conn| {
+                let a = assessment::replace_draft(
+                    conn,
+                    id,
+                    &draft,
+                    caller.sub(),
+                    Some(expected),
+                    toolreg_store::time::now(),
+                )?;
+                draft_body(conn, &a)
+            },
+        )
     })
     .await?;
     Ok(draft_response(&body))
@@ -293,7 +314,9 @@ pub async fn publish(
     let expected = revision_from_if_match(&required_if_match(&req)?)?;
     let id = parse_id("id", &path)?;
     let four_eyes = state.four_eyes;
+    let request_id = crate::audit::request_id(&req);
     let (version, tool) = with_db(&state, move |conn| {
+        crate::audit::audited(conn, &caller, &request_id, "assessment.publish", |(v, _): &(VerdictVersion, Uuid)| format!("assessments/{}/versions/{}", v.assessment_id, v.version), |conn| {
         // Four eyes: whoever edited the draft last may not also publish it.
         // A later edit by someone else changes the draft revision, so the
         // If-Match check inside publish closes the gap after this read.
@@ -317,6 +340,7 @@ pub async fn publish(
             .copied()
             .unwrap_or_default();
         Ok((v, tool))
+    })
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -352,6 +376,7 @@ pub struct WithdrawInput {
 )]
 #[post("/assessments/{id}/withdraw")]
 pub async fn withdraw(
+    req: HttpRequest,
     state: web::Data<AppState>,
     AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
@@ -359,10 +384,26 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
     let reason = body.0.reason;
+    let request_id = crate::audit::request_id(&req);
     let body = with_db(&state, move |conn| {
-        let a = assessment::withdraw(conn, id, caller.sub(), &reason, toolreg_store::time::now())?;
-        let versions = verdict_version::list_for_assessment(conn, id)?;
-        Ok(public_body(a, versions))
+        crate::audit::audited(
+            conn,
+            &caller,
+            &request_id,
+            "assessment.withdraw",
+            |a: &AssessmentBody| format!("assessments/{}", a.id),
+            |conn| {
+                let a = assessment::withdraw(
+                    conn,
+                    id,
+                    caller.sub(),
+                    &reason,
+                    toolreg_store::time::now(),
+                )?;
+                let versions = verdict_version::list_for_assessment(conn, id)?;
+                Ok(public_body(a, versions))
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))

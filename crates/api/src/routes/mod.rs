@@ -1,6 +1,7 @@
 //! Routes, one file per resource.
 
 pub mod assessments;
+pub mod audit;
 pub mod organisations;
 pub mod tools;
 pub mod vendors;

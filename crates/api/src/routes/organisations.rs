@@ -90,18 +90,29 @@ pub async fn get_organisation(
 )]
 #[post("/organisations")]
 pub async fn create_organisation(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    AsAdmin(_admin): AsAdmin,
+    AsAdmin(caller): AsAdmin,
     body: JsonBody<OrganisationInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
+    let request_id = crate::audit::request_id(&req);
     let org = with_db(&state, move |conn| {
-        Ok(organisation::insert(
+        crate::audit::audited(
             conn,
-            Uuid::now_v7(),
-            &input,
-            toolreg_store::time::now(),
-        )?)
+            &caller,
+            &request_id,
+            "organisation.create",
+            |o: &Organisation| format!("organisations/{}", o.id),
+            |conn| {
+                Ok(organisation::insert(
+                    conn,
+                    Uuid::now_v7(),
+                    &input,
+                    toolreg_store::time::now(),
+                )?)
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -133,23 +144,33 @@ pub async fn create_organisation(
 pub async fn update_organisation(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsAdmin(_admin): AsAdmin,
+    AsAdmin(caller): AsAdmin,
     path: web::Path<String>,
     body: JsonBody<OrganisationInput>,
 ) -> Result<HttpResponse, Problem> {
     let if_match = required_if_match(&req)?;
     let id = parse_id("id", &path)?;
     let input = body.0;
+    let request_id = crate::audit::request_id(&req);
     let org = with_db(&state, move |conn| {
-        let current = organisation::get(conn, id)?;
-        check_if_match(&if_match, &etag_of(&current))?;
-        Ok(organisation::update(
+        crate::audit::audited(
             conn,
-            id,
-            &input,
-            Some(current.revision),
-            toolreg_store::time::now(),
-        )?)
+            &caller,
+            &request_id,
+            "organisation.update",
+            |o: &Organisation| format!("organisations/{}", o.id),
+            |conn| {
+                let current = organisation::get(conn, id)?;
+                check_if_match(&if_match, &etag_of(&current))?;
+                Ok(organisation::update(
+                    conn,
+                    id,
+                    &input,
+                    Some(current.revision),
+                    toolreg_store::time::now(),
+                )?)
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -307,15 +307,26 @@ fn next_cursor_of(body: &[u8]) -> Option<String> {
 )]
 #[post("/tools")]
 pub async fn create_tool(
+    req: HttpRequest,
     state: web::Data<AppState>,
     SignedIn(caller): SignedIn,
     body: JsonBody<ToolInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
+    let request_id = crate::audit::request_id(&req);
     let created = with_db(&state, move |conn| {
-        may_edit_tools_of(conn, &caller, input.vendor_id)?;
-        let t = tool::insert(conn, Uuid::now_v7(), &input, toolreg_store::time::now())?;
-        tool_body(conn, t)
+        crate::audit::audited(
+            conn,
+            &caller,
+            &request_id,
+            "tool.create",
+            |t: &ToolBody| format!("tools/{}", t.tool.id),
+            |conn| {
+                may_edit_tools_of(conn, &caller, input.vendor_id)?;
+                let t = tool::insert(conn, Uuid::now_v7(), &input, toolreg_store::time::now())?;
+                tool_body(conn, t)
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -356,15 +367,25 @@ pub async fn update_tool(
     let if_match = required_if_match(&req)?;
     let key = path.into_inner();
     let input = body.0;
+    let request_id = crate::audit::request_id(&req);
     let updated = with_db(&state, move |conn| {
-        let current = find(conn, &key)?;
-        may_edit_tools_of(conn, &caller, current.input.vendor_id)?;
-        may_edit_tools_of(conn, &caller, input.vendor_id)?;
-        let revision = current.revision;
-        let id = current.id;
-        check_if_match(&if_match, &etag_of(&tool_body(conn, current)?))?;
-        let t = tool::update(conn, id, &input, Some(revision), toolreg_store::time::now())?;
-        tool_body(conn, t)
+        crate::audit::audited(
+            conn,
+            &caller,
+            &request_id,
+            "tool.update",
+            |t: &ToolBody| format!("tools/{}", t.tool.id),
+            |conn| {
+                let current = find(conn, &key)?;
+                may_edit_tools_of(conn, &caller, current.input.vendor_id)?;
+                may_edit_tools_of(conn, &caller, input.vendor_id)?;
+                let revision = current.revision;
+                let id = current.id;
+                check_if_match(&if_match, &etag_of(&tool_body(conn, current)?))?;
+                let t = tool::update(conn, id, &input, Some(revision), toolreg_store::time::now())?;
+                tool_body(conn, t)
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Ok()
