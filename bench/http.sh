@@ -29,7 +29,7 @@ export TOOLREG_DATA_DIR="$work" TOOLREG_LOG=warn
 "$TARGET/toolreg" seed >/dev/null
 "$TARGET/load-bench" --tools "$TOOLS" --into "sqlite://$work/toolreg.db" >/dev/null
 
-TOOLREG_BIND=127.0.0.1:0 TOOLREG_BENCH_ROUTES=true "$TARGET/toolreg" serve >"$work/stdout" 2>"$work/stderr" &
+TOOLREG_BIND=127.0.0.1:0 TOOLREG_BENCH_ROUTES=true TOOLREG_RATE_LIMIT=false "$TARGET/toolreg" serve >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
 for _ in $(seq 1 100); do
     grep -q "lytter på" "$work/stdout" 2>/dev/null && break

@@ -194,3 +194,73 @@ fn roles_and_tokens_at_the_edge() {
     let err = String::from_utf8_lossy(&verify.stderr);
     assert!(err.contains("oppføring 2"), "{err}");
 }
+
+#[test]
+fn abuse_limits_and_security_headers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(
+        dir.path(),
+        &[
+            ("TOOLREG_RATE_ANONYMOUS_PER_SECOND", "1"),
+            ("TOOLREG_RATE_ANONYMOUS_BURST", "5"),
+        ],
+    );
+    let http = client();
+    let statuses: Vec<u16> = (0..8)
+        .map(|_| {
+            http.get(server.url("/api/v1/vendors"))
+                .send()
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        })
+        .collect();
+    assert_eq!(&statuses[..5], &[200; 5], "{statuses:?}");
+    assert!(statuses[5..].contains(&429), "{statuses:?}");
+    let limited = http.get(server.url("/api/v1/vendors")).send().expect("GET");
+    assert_eq!(limited.status(), 429);
+    let retry = limited
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    assert!(
+        retry.is_some_and(|s| s >= 1),
+        "Retry-After in whole seconds"
+    );
+    // A signed-in caller is not held to the anonymous budget.
+    let reviewer = token(dir.path(), "r", &["reviewer"], None);
+    let ok = http
+        .get(server.url("/api/v1/vendors"))
+        .bearer_auth(&reviewer)
+        .send()
+        .expect("GET");
+    assert_eq!(ok.status(), 200);
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        assert_eq!(
+            ok.headers().get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{name}"
+        );
+        assert_eq!(
+            limited.headers().get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{name} on a 429"
+        );
+    }
+    // Repeated bad tokens get the client blocked with 429.
+    let bad: Vec<u16> = (0..25)
+        .map(|_| {
+            http.get(server.url("/api/v1/tools"))
+                .bearer_auth("garbage")
+                .send()
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        })
+        .collect();
+    assert_eq!(bad[0], 401);
+    assert_eq!(bad.last(), Some(&429), "{bad:?}");
+}

@@ -101,19 +101,31 @@ pub async fn authenticate(
         .headers()
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().map(str::to_owned));
-    let principal = match value {
-        None => Principal::Anonymous,
-        Some(value) => {
-            let validator = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.validator.clone());
-            match check(value.ok(), validator).await {
-                Ok(p) => p,
-                Err(problem) => {
-                    let response = actix_web::ResponseError::error_response(&problem);
-                    return Ok(req.into_response(response).map_into_right_body());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let ip = req
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    let outcome = match (value, &state) {
+        (None, Some(state)) => state.limits.anonymous(ip).map(|()| Principal::Anonymous),
+        (None, None) => Ok(Principal::Anonymous),
+        (Some(value), state) => match state.as_ref().map(|s| s.limits.before_auth(ip)) {
+            Some(Err(blocked)) => Err(blocked),
+            _ => {
+                let checked = check(value.ok(), state.as_ref().map(|s| s.validator.clone())).await;
+                if checked.is_err() {
+                    if let Some(s) = &state {
+                        s.limits.auth_failed(ip);
+                    }
                 }
+                checked
             }
+        },
+    };
+    let principal = match outcome {
+        Ok(p) => p,
+        Err(problem) => {
+            let response = actix_web::ResponseError::error_response(&problem);
+            return Ok(req.into_response(response).map_into_right_body());
         }
     };
     req.extensions_mut().insert(principal);

@@ -13,6 +13,7 @@ pub mod caching;
 pub mod error_pages;
 pub mod health;
 pub mod json_body;
+pub mod limits;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;

@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use crate::limits::{Limits, LimitsConfig};
 use crate::response_cache::ResponseCache;
 use std::sync::Arc;
 use toolreg_auth::Validator;
@@ -12,15 +13,17 @@ pub struct AppState {
     pub validator: Arc<Validator>,
     /// A reviewer may not publish a draft they were the last to edit.
     pub four_eyes: bool,
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, validator: Validator, four_eyes: bool) -> Self {
+    pub fn new(pool: DbPool, validator: Validator, four_eyes: bool, limits: LimitsConfig) -> Self {
         Self {
             pool,
             cache: Arc::new(ResponseCache::new(10_000)),
             validator: Arc::new(validator),
             four_eyes,
+            limits: Arc::new(Limits::new(limits)),
         }
     }
 }

@@ -37,6 +37,7 @@ pub struct Config {
     /// Serve `/bench/ceiling/{bytes}` for the HTTP benchmark's ceiling.
     pub bench_routes: bool,
     pub auth: AuthConfig,
+    pub limits: toolreg_api::limits::LimitsConfig,
 }
 
 /// How tokens are checked. Without a JWKS URL, HS256 with a shared secret:
@@ -72,6 +73,9 @@ struct FileConfig {
     jwt_issuer: Option<String>,
     jwt_audience: Option<String>,
     four_eyes: Option<String>,
+    rate_limit: Option<String>,
+    rate_anonymous_per_second: Option<String>,
+    rate_anonymous_burst: Option<String>,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -232,7 +236,31 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string()),
             four_eyes,
         };
+        let mut limits = toolreg_api::limits::LimitsConfig::default();
+        if let Some(v) = look.get("TOOLREG_RATE_LIMIT", &look.file.rate_limit) {
+            limits.enabled = parse_bool("TOOLREG_RATE_LIMIT", &v)?;
+        }
+        let positive = |var: &'static str, v: String| {
+            v.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| invalid(var, &v, "må være et positivt heltall"))
+        };
+        if let Some(v) = look.get(
+            "TOOLREG_RATE_ANONYMOUS_PER_SECOND",
+            &look.file.rate_anonymous_per_second,
+        ) {
+            limits.anonymous_per_second = positive("TOOLREG_RATE_ANONYMOUS_PER_SECOND", v)?;
+        }
+        if let Some(v) = look.get(
+            "TOOLREG_RATE_ANONYMOUS_BURST",
+            &look.file.rate_anonymous_burst,
+        ) {
+            limits.anonymous_burst = positive("TOOLREG_RATE_ANONYMOUS_BURST", v)?;
+        }
         Ok(Self {
+            limits,
             auth,
             database_url,
             bind,

@@ -9,9 +9,24 @@ use toolreg_store::DbPool;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+/// Headers every response carries: no MIME sniffing, no framing (also
+/// Swagger UI), no referrer leaking paths to other sites.
+fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+}
+
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let validator = crate::auth_setup::validator(config)?;
-    let state = web::Data::new(AppState::new(pool, validator, config.auth.four_eyes));
+    let state = web::Data::new(AppState::new(
+        pool,
+        validator,
+        config.auth.four_eyes,
+        config.limits,
+    ));
     let bench_routes = config.bench_routes;
     let server = HttpServer::new(move || {
         App::new()
@@ -33,6 +48,8 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
             .wrap(middleware::from_fn(toolreg_api::access::authenticate))
             .wrap(toolreg_api::error_pages::middleware())
             .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("toolreg::http"))
+            // Outermost, so problem pages rewritten by `error_pages` carry them too.
+            .wrap(security_headers())
     })
     .bind(config.bind)
     .map_err(|source| StartError::Bind {
