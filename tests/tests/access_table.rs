@@ -1,0 +1,331 @@
+//! Every registered route × every kind of caller, against the expected
+//! answer: allowed (anything but 401/403) or refused (401 for anonymous,
+//! 403 for a signed-in caller without the right). The test fails when the
+//! running service documents a route this table does not list.
+
+use reqwest::blocking::RequestBuilder;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use toolreg_tests::{client, token, Server};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    Anonymous,
+    Municipality,
+    VendorOfTool,
+    OtherVendor,
+    Reviewer,
+    Admin,
+}
+
+use Caller::*;
+const ALL: [Caller; 6] = [
+    Anonymous,
+    Municipality,
+    VendorOfTool,
+    OtherVendor,
+    Reviewer,
+    Admin,
+];
+const PUBLIC: &[Caller] = &ALL;
+const ADMIN: &[Caller] = &[Admin];
+const REVIEWER: &[Caller] = &[Reviewer];
+const AUDIT: &[Caller] = &[Reviewer, Admin];
+const TOOL_EDIT: &[Caller] = &[VendorOfTool, Reviewer, Admin];
+
+#[test]
+fn every_route_answers_every_caller_as_the_policy_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &[("TOOLREG_RATE_LIMIT", "false")]);
+    let http = client();
+    let url = |p: &str| server.url(p);
+    let get = |p: &str| -> Value { http.get(url(p)).send().and_then(|r| r.json()).expect("GET") };
+
+    let kahoot = get("/api/v1/tools/kahoot");
+    let tool_id = kahoot["id"].as_str().expect("id").to_string();
+    let vendor_id = kahoot["vendor_id"].as_str().expect("vendor").to_string();
+    let history = get("/api/v1/tools/kahoot/verdicts");
+    let assessment = history[0]["assessment_id"]
+        .as_str()
+        .expect("assessment")
+        .to_string();
+    let missing = "0190f3a4-1c2b-7d3e-8f40-123456789abc";
+
+    let tokens: Vec<(Caller, Option<String>)> = vec![
+        (Anonymous, None),
+        (
+            Municipality,
+            Some(token(
+                dir.path(),
+                "bergen",
+                &["municipality"],
+                Some("964338531"),
+            )),
+        ),
+        (
+            VendorOfTool,
+            Some(token(dir.path(), "kahoot", &["vendor"], Some("997770234"))),
+        ),
+        (
+            OtherVendor,
+            Some(token(dir.path(), "nrk", &["vendor"], Some("976390512"))),
+        ),
+        (
+            Reviewer,
+            Some(token(
+                dir.path(),
+                "reviewer",
+                &["reviewer"],
+                Some("971032146"),
+            )),
+        ),
+        (Admin, Some(token(dir.path(), "admin", &["admin"], None))),
+    ];
+
+    let tool_input = |slug: &str| json!({"slug": slug, "name": "Ny", "vendor_id": vendor_id, "processes_personal_data": "no"});
+    type Build<'a> = Box<dyn Fn(&str) -> RequestBuilder + 'a>;
+    let routes: Vec<(&str, &str, &[Caller], Build)> = vec![
+        (
+            "GET",
+            "/healthz",
+            PUBLIC,
+            Box::new(|_| http.get(url("/healthz"))),
+        ),
+        (
+            "GET",
+            "/readyz",
+            PUBLIC,
+            Box::new(|_| http.get(url("/readyz"))),
+        ),
+        (
+            "GET",
+            "/api/v1/openapi.json",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/openapi.json"))),
+        ),
+        (
+            "GET",
+            "/api/v1/tools",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools"))),
+        ),
+        (
+            "POST",
+            "/api/v1/tools",
+            TOOL_EDIT,
+            Box::new(|who| {
+                http.post(url("/api/v1/tools"))
+                    .json(&tool_input(&format!("ny-{who}")))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot"))),
+        ),
+        (
+            "PUT",
+            "/api/v1/tools/{id_or_slug}",
+            TOOL_EDIT,
+            Box::new(|_| {
+                http.put(url("/api/v1/tools/kahoot"))
+                    .header("If-Match", "\"stale\"")
+                    .json(&tool_input("kahoot"))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/verdicts",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/verdicts"))),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/verdicts/diff",
+            PUBLIC,
+            Box::new(|_| {
+                http.get(url(&format!(
+                    "/api/v1/tools/kahoot/verdicts/diff?from={assessment}:1&to={assessment}:1"
+                )))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/verdicts/{assessment_id}/{version}",
+            PUBLIC,
+            Box::new(|_| {
+                http.get(url(&format!(
+                    "/api/v1/tools/{tool_id}/verdicts/{assessment}/1"
+                )))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/verdict",
+            PUBLIC,
+            Box::new(|_| {
+                http.get(url(
+                    "/api/v1/tools/kahoot/verdict?as_of=2026-01-01T00:00:00Z",
+                ))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/subprocessors",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/subprocessors"))),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/subprocessors/revisions",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/subprocessors/revisions"))),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/subprocessors/diff",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/subprocessors/diff?from=1&to=1"))),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/data-flows",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/data-flows"))),
+        ),
+        (
+            "GET",
+            "/api/v1/vendors",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/vendors"))),
+        ),
+        (
+            "GET",
+            "/api/v1/vendors/{id}",
+            PUBLIC,
+            Box::new(|_| http.get(url(&format!("/api/v1/vendors/{vendor_id}")))),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/organisations"))),
+        ),
+        (
+            "POST",
+            "/api/v1/organisations",
+            ADMIN,
+            Box::new(|_| http.post(url("/api/v1/organisations")).json(&json!({}))),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}",
+            PUBLIC,
+            Box::new(|_| http.get(url(&format!("/api/v1/organisations/{vendor_id}")))),
+        ),
+        (
+            "PUT",
+            "/api/v1/organisations/{id}",
+            ADMIN,
+            Box::new(|_| {
+                http.put(url(&format!("/api/v1/organisations/{missing}")))
+                    .header("If-Match", "\"x\"")
+                    .json(&json!({}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/assessments",
+            REVIEWER,
+            Box::new(|_| http.post(url("/api/v1/assessments")).json(&json!({}))),
+        ),
+        (
+            "GET",
+            "/api/v1/assessments/{id}",
+            PUBLIC,
+            Box::new(|_| http.get(url(&format!("/api/v1/assessments/{assessment}")))),
+        ),
+        (
+            "GET",
+            "/api/v1/assessments/{id}/draft",
+            REVIEWER,
+            Box::new(|_| http.get(url(&format!("/api/v1/assessments/{missing}/draft")))),
+        ),
+        (
+            "PUT",
+            "/api/v1/assessments/{id}/draft",
+            REVIEWER,
+            Box::new(|_| {
+                http.put(url(&format!("/api/v1/assessments/{missing}/draft")))
+                    .json(&json!({}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/publish",
+            REVIEWER,
+            Box::new(|_| http.post(url(&format!("/api/v1/assessments/{missing}/publish")))),
+        ),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/withdraw",
+            REVIEWER,
+            Box::new(|_| {
+                http.post(url(&format!("/api/v1/assessments/{missing}/withdraw")))
+                    .json(&json!({"reason": "x"}))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/audit",
+            AUDIT,
+            Box::new(|_| http.get(url("/api/v1/audit"))),
+        ),
+    ];
+
+    // The table covers exactly what the service documents.
+    let doc = get("/api/v1/openapi.json");
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(p, item)| {
+            item.as_object()
+                .into_iter()
+                .flat_map(move |ops| ops.keys().map(move |m| (m.to_uppercase(), p.clone())))
+        })
+        .collect();
+    let listed: BTreeSet<(String, String)> = routes
+        .iter()
+        .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, listed, "routes and the access table differ");
+
+    let mut wrong = Vec::new();
+    for (method, path, allowed, build) in &routes {
+        for (caller, bearer) in &tokens {
+            let mut req = build(&format!("{caller:?}").to_lowercase());
+            if let Some(t) = bearer {
+                req = req.bearer_auth(t);
+            }
+            let status = req.send().map(|r| r.status().as_u16()).unwrap_or(0);
+            let expected_ok = allowed.contains(caller);
+            let ok = if expected_ok {
+                status != 401 && status != 403 && status != 0 && status < 500
+            } else {
+                status == if *caller == Anonymous { 401 } else { 403 }
+            };
+            if !ok {
+                wrong.push(format!(
+                    "{method} {path} as {caller:?}: {status} (allowed: {expected_ok})"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "unexpected answers:\n{}",
+        wrong.join("\n")
+    );
+}
