@@ -7,7 +7,8 @@ use crate::problem::Problem;
 use crate::query::QueryParams;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use toolreg_core::audit::AuditEntry;
 use toolreg_store::audit;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -21,26 +22,12 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AuditEntryBody {
-    pub sequence: i64,
-    pub time: chrono::DateTime<chrono::Utc>,
-    pub actor_sub: String,
-    pub actor_org: Option<String>,
-    pub action: String,
-    pub target: String,
-    pub request_id: Option<String>,
-    pub state_sha256: String,
-    pub prev_hash: String,
-    pub entry_hash: String,
-}
-
 /// The audit trail, oldest first.
 #[utoipa::path(
     tag = "audit",
     params(AuditQuery),
     responses(
-        (status = 200, description = "Entries", body = Vec<AuditEntryBody>),
+        (status = 200, description = "Entries", body = Vec<AuditEntry>),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a reviewer or admin", body = Problem, content_type = "application/problem+json"),
@@ -62,23 +49,12 @@ pub async fn list_audit(
         ));
     }
     let entries = with_db(&state, move |conn| {
-        Ok(
-            audit::list(conn, q.target.as_deref(), q.after.unwrap_or(0), limit)?
-                .into_iter()
-                .map(|e| AuditEntryBody {
-                    sequence: e.sequence,
-                    time: e.time,
-                    actor_sub: e.actor_sub,
-                    actor_org: e.actor_org,
-                    action: e.action,
-                    target: e.target,
-                    request_id: e.request_id,
-                    state_sha256: e.state_sha256,
-                    prev_hash: e.prev_hash,
-                    entry_hash: e.entry_hash,
-                })
-                .collect::<Vec<_>>(),
-        )
+        Ok(audit::list(
+            conn,
+            q.target.as_deref(),
+            q.after.unwrap_or(0),
+            limit,
+        )?)
     })
     .await?;
     Ok(json_response(&req, &entries, CachePolicy::Revalidate))
