@@ -60,22 +60,56 @@ pub const DEFAULT_AUDIENCE: &str = "toolreg";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
+    #[serde(default, deserialize_with = "scalar")]
     database_url: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     bind: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     data_dir: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     seed: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     log_format: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     log: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     db_pool_size: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     bench_routes: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     jwt_secret: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     jwks_url: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     jwt_issuer: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     jwt_audience: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     four_eyes: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     rate_limit: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     rate_anonymous_per_second: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     rate_anonymous_burst: Option<String>,
+}
+
+/// TOML values may be written as strings, booleans or numbers
+/// (`seed = false` and `seed = "false"` mean the same); they are read as
+/// text and parsed like the environment variables.
+fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Flag(bool),
+        Number(i64),
+    }
+    Ok(Some(match Scalar::deserialize(d)? {
+        Scalar::Text(t) => t,
+        Scalar::Flag(b) => b.to_string(),
+        Scalar::Number(n) => n.to_string(),
+    }))
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -330,13 +364,14 @@ mod tests {
         let path = dir.path().join("toolreg.toml");
         std::fs::write(
             &path,
-            "bind = \"0.0.0.0:9000\"\nseed = \"false\"\ndata_dir = \"/var/lib/toolreg\"\n",
+            "bind = \"0.0.0.0:9000\"\nseed = false\ndb_pool_size = 4\ndata_dir = \"/var/lib/toolreg\"\n",
         )
         .unwrap_or_else(|e| panic!("write: {e}"));
         let c = Config::from_sources(Some(&path), &env(&[("TOOLREG_BIND", "127.0.0.1:9001")]))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
-        assert!(!c.seed);
+        assert!(!c.seed, "a TOML boolean works like the text");
+        assert_eq!(c.pool_size, Some(4), "a TOML number works like the text");
         assert_eq!(
             c.database_url,
             DatabaseUrl::Sqlite(PathBuf::from("/var/lib/toolreg/toolreg.db"))
