@@ -21,33 +21,28 @@ pub struct Caller {
     pub principal: Principal,
 }
 
-/// What a route needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    /// Manage organisations.
-    Admin,
-    /// Draft, publish and withdraw assessments.
-    Reviewer,
-    /// Reviewers and admins register and edit any tool.
-    ToolEditor,
-    /// Reviewers and admins read the audit trail.
-    AuditReader,
-}
-
 impl Caller {
     /// Recorded as `published_by`, `draft_updated_by`, `created_by`.
     pub fn sub(&self) -> &str {
         self.principal.sub()
     }
 
-    pub fn require(&self, rule: Rule) -> Result<(), Problem> {
+    /// Check the role part of a rule: 401 for anonymous callers where a
+    /// token is needed, 403 for a token without the role. For
+    /// `Who::ToolEditors` any signed-in caller passes here; the handler then
+    /// matches a vendor's `org` claim against the tool's vendor.
+    pub fn require(&self, who: Who) -> Result<(), Problem> {
+        if who == Who::Anyone {
+            return Ok(());
+        }
         if matches!(self.principal, Principal::Anonymous) {
             return Err(unauthenticated("Denne handlingen krever innlogging."));
         }
-        let ok = match rule {
-            Rule::Admin => self.principal.has(Role::Admin),
-            Rule::Reviewer => self.principal.has(Role::Reviewer),
-            Rule::ToolEditor | Rule::AuditReader => {
+        let ok = match who {
+            Who::Anyone | Who::ToolEditors => true,
+            Who::Admin => self.principal.has(Role::Admin),
+            Who::Reviewer => self.principal.has(Role::Reviewer),
+            Who::ReviewersAndAdmins => {
                 self.principal.has(Role::Reviewer) || self.principal.has(Role::Admin)
             }
         };
@@ -157,17 +152,22 @@ async fn check(
     }
 }
 
+/// The caller `authenticate` left in the request (anonymous without it).
+fn caller_of(req: &HttpRequest) -> Caller {
+    let principal = req
+        .extensions()
+        .get::<Principal>()
+        .cloned()
+        .unwrap_or(Principal::Anonymous);
+    Caller { principal }
+}
+
 impl FromRequest for Caller {
     type Error = Problem;
     type Future = Ready<Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let principal = req
-            .extensions()
-            .get::<Principal>()
-            .cloned()
-            .unwrap_or(Principal::Anonymous);
-        ready(Ok(Caller { principal }))
+        ready(Ok(caller_of(req)))
     }
 }
 
@@ -175,7 +175,7 @@ impl FromRequest for Caller {
 /// (so a caller without the right gets 401/403, not a body validation
 /// error). List them before the body in a handler's parameters.
 macro_rules! rule_extractor {
-    ($(#[$doc:meta])* $name:ident, $check:expr) => {
+    ($(#[$doc:meta])* $name:ident, $who:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name(pub Caller);
@@ -185,10 +185,8 @@ macro_rules! rule_extractor {
             type Future = Ready<Result<Self, Problem>>;
 
             fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-                let principal = req.extensions().get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
-                let caller = Caller { principal };
-                let check: fn(&Caller) -> Result<(), Problem> = $check;
-                ready(check(&caller).map(|()| $name(caller)))
+                let caller = caller_of(req);
+                ready(caller.require($who).map(|()| $name(caller)))
             }
         }
     };
@@ -197,29 +195,26 @@ macro_rules! rule_extractor {
 rule_extractor!(
     /// An administrator.
     AsAdmin,
-    |c| c.require(Rule::Admin)
+    Who::Admin
 );
 rule_extractor!(
     /// A reviewer.
     AsReviewer,
-    |c| c.require(Rule::Reviewer)
+    Who::Reviewer
 );
 rule_extractor!(
-    /// A reviewer or an administrator, reading the audit trail.
-    AsAuditReader,
-    |c| c.require(Rule::AuditReader)
+    /// A reviewer or an administrator.
+    AsReviewerOrAdmin,
+    Who::ReviewersAndAdmins
 );
 rule_extractor!(
-    /// Anyone signed in; finer checks (vendor scoping) follow in the handler.
-    SignedIn,
-    |c| match c.principal {
-        Principal::Anonymous => Err(unauthenticated("Denne handlingen krever innlogging.")),
-        Principal::Authenticated { .. } => Ok(()),
-    }
+    /// Someone who may edit some tools; which ones is checked in the handler.
+    AsToolEditor,
+    Who::ToolEditors
 );
 
-/// Who may call a route, as documented in OpenAPI (`x-toolreg-access`) and
-/// enforced by the extractors and handlers above.
+/// Who may call a route: the one vocabulary of the access rules, documented
+/// in OpenAPI (`x-toolreg-access`) and enforced by the extractors above.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {
     Anyone,

@@ -13,6 +13,9 @@ pub struct Cached {
     pub generation: i64,
     pub body: Bytes,
     pub etag: String,
+    /// For lists: the cursor of the next page, kept so the `Link` header
+    /// needs no second look at the body.
+    pub next_cursor: Option<String>,
 }
 
 pub struct ResponseCache {
@@ -69,6 +72,7 @@ mod tests {
             generation,
             body: Bytes::from_static(b"{}"),
             etag: "\"x\"".into(),
+            next_cursor: None,
         }
     }
 

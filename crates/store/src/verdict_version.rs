@@ -141,26 +141,41 @@ fn history_entry(row: (VerdictRow, AssessmentCols)) -> StoreResult<HistoryEntry>
     })
 }
 
-/// Versions of every assessment covering the tool, joined with their
+/// Versions of every assessment covering the tools, joined with their
 /// assessment, newest first: the base of history and "as of" queries.
-#[diesel::dsl::auto_type(no_type_alias)]
-fn versions_of_tool(tool_id: String) -> _ {
+#[diesel::dsl::auto_type(type_case = "PascalCase")]
+fn versions_of_tools(tool_ids: Vec<String>) -> _ {
     let on_link: diesel::dsl::Eq<assessment_tools::assessment_id, verdict_versions::assessment_id> =
         assessment_tools::assessment_id.eq(verdict_versions::assessment_id);
     verdict_versions::table
         .inner_join(assessments::table)
         .inner_join(assessment_tools::table.on(on_link))
-        .filter(assessment_tools::tool_id.eq(tool_id))
+        .filter(assessment_tools::tool_id.eq_any(tool_ids))
         .order((
             verdict_versions::published_at.desc(),
             verdict_versions::version.desc(),
         ))
 }
 
+/// Of those, the versions in force at `at`: published at or before then, of
+/// an assessment not withdrawn by then. The first row per tool is its
+/// verdict.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn in_force_at(tool_ids: Vec<String>, at: NaiveDateTime) -> _ {
+    let versions: VersionsOfTools = versions_of_tools(tool_ids);
+    versions
+        .filter(verdict_versions::published_at.le(at))
+        .filter(
+            assessments::withdrawn_at
+                .is_null()
+                .or(assessments::withdrawn_at.gt(at)),
+        )
+}
+
 /// Every published version of every assessment covering the tool, newest
 /// first; withdrawn ones included and marked.
 pub fn history_for_tool(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Vec<HistoryEntry>> {
-    versions_of_tool(tool_id.to_string())
+    versions_of_tools(vec![tool_id.to_string()])
         .select((
             VerdictRow::as_select(),
             (
@@ -184,14 +199,7 @@ pub fn as_of(
     tool_id: Uuid,
     at: DateTime<Utc>,
 ) -> StoreResult<Option<VerdictVersion>> {
-    let at = to_db(at);
-    versions_of_tool(tool_id.to_string())
-        .filter(verdict_versions::published_at.le(at))
-        .filter(
-            assessments::withdrawn_at
-                .is_null()
-                .or(assessments::withdrawn_at.gt(at)),
-        )
+    in_force_at(vec![tool_id.to_string()], to_db(at))
         .select(VerdictRow::as_select())
         .first(conn)
         .optional()?
@@ -207,23 +215,7 @@ pub fn current_for_tools(
 ) -> StoreResult<std::collections::HashMap<Uuid, VerdictVersion>> {
     let keys: Vec<String> = tool_ids.iter().map(Uuid::to_string).collect();
     let now = to_db(crate::time::now());
-    let rows: Vec<(String, VerdictRow)> = verdict_versions::table
-        .inner_join(assessments::table)
-        .inner_join(
-            assessment_tools::table
-                .on(assessment_tools::assessment_id.eq(verdict_versions::assessment_id)),
-        )
-        .filter(assessment_tools::tool_id.eq_any(keys))
-        .filter(verdict_versions::published_at.le(now))
-        .filter(
-            assessments::withdrawn_at
-                .is_null()
-                .or(assessments::withdrawn_at.gt(now)),
-        )
-        .order((
-            verdict_versions::published_at.desc(),
-            verdict_versions::version.desc(),
-        ))
+    let rows: Vec<(String, VerdictRow)> = in_force_at(keys, now)
         .select((assessment_tools::tool_id, VerdictRow::as_select()))
         .load(conn)?;
     let mut out = std::collections::HashMap::new();

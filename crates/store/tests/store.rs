@@ -415,26 +415,9 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
 fn the_database_refuses_to_change_a_published_verdict() {
     each_backend(|conn, backend| {
         let v = vendor(conn, "Vendor");
-        let r = reviewer(conn);
         let t = tool(conn, "tool-a", v);
-        let input = AssessmentInput {
-            kind: AssessmentKind::Dpia,
-            title: "DPIA".into(),
-            tool_ids: vec![t],
-            reviewer_org_id: r,
-        };
-        let a = assessment::create(conn, Uuid::now_v7(), &input, at(2)).expect("create");
-        assessment::replace_draft(
-            conn,
-            a.id,
-            &draft(VerdictLevel::Approved, "v1"),
-            "x",
-            None,
-            at(2),
-        )
-        .expect("draft");
-        let v1 =
-            assessment::publish(conn, a.id, Uuid::now_v7(), "y", None, at(3)).expect("publish");
+        let a = drafted_dpia(conn, t);
+        let v1 = assessment::publish(conn, a, Uuid::now_v7(), "y", None, at(3)).expect("publish");
 
         // Go around the store: plain SQL, as someone with database access would.
         let update = conn.batch_execute("UPDATE verdict_versions SET level = 'not_recommended'");
@@ -453,7 +436,7 @@ fn the_database_refuses_to_change_a_published_verdict() {
             assert!(truncate.is_err(), "TRUNCATE must fail too");
         }
         assert_eq!(
-            verdict_version::get(conn, a.id, 1).ok(),
+            verdict_version::get(conn, a, 1).ok(),
             Some(v1),
             "{backend}: unchanged"
         );
@@ -704,25 +687,9 @@ fn generation_moves_with_every_change_a_reader_could_see() {
             Some(g2),
             "{backend}: reads change nothing"
         );
-        let r = reviewer(conn);
-        let input = AssessmentInput {
-            kind: AssessmentKind::Dpia,
-            title: "DPIA".into(),
-            tool_ids: vec![t],
-            reviewer_org_id: r,
-        };
-        let a = assessment::create(conn, Uuid::now_v7(), &input, at(2)).expect("create");
-        assessment::replace_draft(
-            conn,
-            a.id,
-            &draft(VerdictLevel::Approved, "v1"),
-            "x",
-            None,
-            at(2),
-        )
-        .expect("draft");
+        let a = drafted_dpia(conn, t);
         let before = generation::current(conn).expect("generation");
-        assessment::publish(conn, a.id, Uuid::now_v7(), "y", None, at(3)).expect("publish");
+        assessment::publish(conn, a, Uuid::now_v7(), "y", None, at(3)).expect("publish");
         assert!(
             generation::current(conn).expect("generation") > before,
             "{backend}: publish"

@@ -1,6 +1,6 @@
 //! Reading the audit trail.
 
-use crate::access::AsAuditReader;
+use crate::access::AsReviewerOrAdmin;
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy};
 use crate::problem::Problem;
@@ -37,7 +37,7 @@ pub struct AuditQuery {
 pub async fn list_audit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _reader: AsAuditReader,
+    _reader: AsReviewerOrAdmin,
     query: QueryParams<AuditQuery>,
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();

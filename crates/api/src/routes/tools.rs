@@ -2,7 +2,7 @@
 //! tool: its verdict history, verdict as of a time, diffs, subprocessors
 //! and data flows.
 
-use crate::access::{Caller, Rule, SignedIn};
+use crate::access::{AsToolEditor, Caller, Who};
 use crate::blocking::with_db;
 use crate::caching::{
     check_if_match, etag_header, etag_of, etag_of_bytes, json_response, required_if_match, respond,
@@ -110,9 +110,9 @@ fn may_edit_tools_of(
     caller: &Caller,
     vendor_id: Uuid,
 ) -> Result<(), Problem> {
-    let as_editor = caller.require(Rule::ToolEditor);
-    if as_editor.is_ok() || caller.principal == toolreg_auth::Principal::Anonymous {
-        return as_editor;
+    // The `AsToolEditor` extractor has already turned anonymous callers away.
+    if caller.require(Who::ReviewersAndAdmins).is_ok() {
+        return Ok(());
     }
     let vendor = organisation::get(conn, vendor_id)?;
     if caller.is_vendor_of(vendor.org_number.as_deref()) {
@@ -196,7 +196,8 @@ pub async fn list_tools(
         has_third_country_transfer: q.has_third_country_transfer,
     };
     let key = format!("{}?{}", req.path(), req.query_string());
-    let cached = cached_json(&state, key, move |conn| {
+    let next_cursor = |body: &ListBody<ToolBody>| body.next_cursor.clone();
+    let cached = cached_json(&state, key, next_cursor, move |conn| {
         let found = tool::list(conn, &filter, &page)?;
         let items = tool_bodies(conn, found.items)?;
         Ok(ListBody {
@@ -205,9 +206,8 @@ pub async fn list_tools(
         })
     })
     .await?;
-    let next_cursor = next_cursor_of(&cached.body);
     let mut resp = respond(&req, cached.body, cached.etag, CachePolicy::Revalidate);
-    if let Some(next) = &next_cursor {
+    if let Some(next) = &cached.next_cursor {
         if let Ok(v) =
             header::HeaderValue::from_str(&next_link(req.path(), req.query_string(), next))
         {
@@ -234,10 +234,15 @@ pub async fn get_tool(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
-    let cached = cached_json(&state, req.path().to_string(), move |conn| {
-        let t = find(conn, &key)?;
-        tool_body(conn, t)
-    })
+    let cached = cached_json(
+        &state,
+        req.path().to_string(),
+        |_: &ToolBody| None,
+        move |conn| {
+            let t = find(conn, &key)?;
+            tool_body(conn, t)
+        },
+    )
     .await?;
     Ok(respond(
         &req,
@@ -252,10 +257,11 @@ pub async fn get_tool(
 async fn cached_json<T, F>(
     state: &web::Data<AppState>,
     key: String,
+    next_cursor: fn(&T) -> Option<String>,
     build: F,
 ) -> Result<Cached, Problem>
 where
-    T: Serialize,
+    T: Serialize + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, Problem> + Send + 'static,
 {
     let cache = state.cache.clone();
@@ -264,27 +270,18 @@ where
         if let Some(hit) = cache.get(&key, generation) {
             return Ok(hit);
         }
-        let body = serde_json::to_vec(&build(conn)?).map_err(|_| Problem::internal())?;
+        let value = build(conn)?;
+        let body = serde_json::to_vec(&value).map_err(|_| Problem::internal())?;
         let fresh = Cached {
             generation,
             etag: etag_of_bytes(&body),
             body: body.into(),
+            next_cursor: next_cursor(&value),
         };
         cache.put(key, fresh.clone());
         Ok(fresh)
     })
     .await
-}
-
-/// The `next_cursor` of a rendered list body, for the Link header.
-fn next_cursor_of(body: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Next {
-        next_cursor: Option<String>,
-    }
-    serde_json::from_slice::<Next>(body)
-        .ok()
-        .and_then(|n| n.next_cursor)
 }
 
 /// Register a tool.
@@ -309,7 +306,7 @@ fn next_cursor_of(body: &[u8]) -> Option<String> {
 pub async fn create_tool(
     req: HttpRequest,
     state: web::Data<AppState>,
-    SignedIn(caller): SignedIn,
+    AsToolEditor(caller): AsToolEditor,
     body: JsonBody<ToolInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
@@ -360,7 +357,7 @@ pub async fn create_tool(
 pub async fn update_tool(
     req: HttpRequest,
     state: web::Data<AppState>,
-    SignedIn(caller): SignedIn,
+    AsToolEditor(caller): AsToolEditor,
     path: web::Path<String>,
     body: JsonBody<ToolInput>,
 ) -> Result<HttpResponse, Problem> {
