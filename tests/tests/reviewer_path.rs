@@ -198,6 +198,18 @@ fn walk(api: &Api) {
         (Some(1), Some("not_recommended"))
     );
     assert_eq!(v1["content_sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(
+        publish(&d_etag).status(),
+        412,
+        "an ETag names one publication: the same one again is stale"
+    );
+    let reread = api
+        .http
+        .get(api.url(&format!("/assessments/{a}/draft")))
+        .bearer_auth(&api.drafter)
+        .send()
+        .expect("GET");
+    let d_etag = etag(&reread);
     let again = publish(&d_etag);
     assert_eq!(
         again.status(),

@@ -5,7 +5,6 @@
 use crate::access::Caller;
 use crate::problem::Problem;
 use actix_web::HttpRequest;
-use diesel::Connection;
 use serde::Serialize;
 use toolreg_store::audit::{self, Actor};
 use toolreg_store::DbConnection;
@@ -34,7 +33,7 @@ where
     T: Serialize,
     F: FnOnce(&mut DbConnection) -> Result<T, Problem>,
 {
-    conn.transaction::<T, Problem, _>(|conn| {
+    toolreg_store::write_transaction::<T, Problem, _>(conn, |conn| {
         let value = change(conn)?;
         let actor = Actor {
             sub: caller.sub().to_string(),

@@ -8,6 +8,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use std::future::Future;
+use toolreg_core::Validate;
 use std::pin::Pin;
 
 /// Bodies above this are refused with 413 before they are parsed.
@@ -49,24 +50,58 @@ fn explain(e: &serde_json::Error) -> String {
     }
 }
 
-pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+/// Longest parser message passed on; serde quotes the offending key or
+/// value, which a hostile client can make as long as the body.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn shorten(mut text: String) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
+/// Parse and validate a body, all before a database connection is taken:
+/// exactly one JSON document, no control characters in its strings, the
+/// type's fields, then its own rules (caps included), in linear time.
+pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Problem> {
+    let value: T = parse_document(bytes)?;
+    value.validate().map_err(Problem::validation)?;
+    Ok(value)
+}
+
+fn parse_document<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    if let Some(pointer) = crate::json_text::forbidden_text(bytes) {
+        return Err(Problem::invalid_input(
+            pointer,
+            "teksten inneholder kontrolltegn som ikke hører hjemme i et felt",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Ok(v) => v,
         Err(e) => {
             let pointer = pointer_of(e.path());
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                Err(Problem::bad_request(
-                    "malformed-json",
-                    "Ugyldig JSON",
-                    format!("Forespørselen er ikke gyldig JSON: {inner}"),
-                ))
+            return Err(if inner.is_syntax() || inner.is_eof() {
+                malformed(&inner)
             } else {
-                Err(Problem::invalid_input(pointer, explain(&inner)))
-            }
+                Problem::invalid_input(shorten(pointer), shorten(explain(&inner)))
+            });
         }
-    }
+    };
+    // One document: `{…} xyz` or two documents back to back are refused.
+    de.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+fn malformed(e: &serde_json::Error) -> Problem {
+    Problem::bad_request(
+        "malformed-json",
+        "Ugyldig JSON",
+        shorten(format!("Forespørselen er ikke gyldig JSON: {e}")),
+    )
 }
 
 fn is_json(req: &HttpRequest) -> bool {
@@ -81,7 +116,7 @@ fn is_json(req: &HttpRequest) -> bool {
         .unwrap_or(false)
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
     type Error = Problem;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
 
@@ -159,14 +194,14 @@ mod tests {
 
     #[test]
     fn type_errors_point_at_the_field() {
-        let err = parse::<Outer>(br#"{"items":[{"score":1},{"score":"high"}]}"#).err();
+        let err = parse_document::<Outer>(br#"{"items":[{"score":1},{"score":"high"}]}"#).err();
         let p = err.map(|p| (p.status, p.errors[0].pointer.clone()));
         assert_eq!(p, Some((400, "/items/1/score".to_string())));
     }
 
     #[test]
     fn unknown_fields_are_named() {
-        let err = parse::<Outer>(br#"{"items":[],"colour":"red"}"#).err();
+        let err = parse_document::<Outer>(br#"{"items":[],"colour":"red"}"#).err();
         let msg = err.map(|p| p.errors[0].message.clone()).unwrap_or_default();
         assert!(
             msg.starts_with("ukjent felt") && msg.contains("colour"),
@@ -175,8 +210,31 @@ mod tests {
     }
 
     #[test]
+    fn trailing_data_is_refused() {
+        for body in [&br#"{"items":[]} xyz"#[..], br#"{"items":[]}{"items":[]}"#] {
+            let err = parse_document::<Outer>(body).err();
+            assert_eq!(
+                err.map(|p| p.problem_type),
+                Some("https://toolreg.no/problems/malformed-json".to_string()),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(parse_document::<Outer>(b" {\"items\":[]} \n").is_ok());
+    }
+
+    #[test]
+    fn huge_unknown_keys_are_not_echoed_whole() {
+        let key = "k".repeat(100_000);
+        let body = format!(r#"{{"items":[],"{key}":1}}"#);
+        let err = parse_document::<Outer>(body.as_bytes()).err();
+        let size = err.map(|p| serde_json::to_vec(&p).map(|b| b.len()).unwrap_or(0));
+        assert!(size.is_some_and(|n| n < 2_000), "{size:?}");
+    }
+
+    #[test]
     fn syntax_errors_are_malformed_json() {
-        let err = parse::<Outer>(br#"{"items":["#).err();
+        let err = parse_document::<Outer>(br#"{"items":["#).err();
         assert_eq!(
             err.map(|p| p.problem_type),
             Some("https://toolreg.no/problems/malformed-json".to_string())

@@ -128,36 +128,70 @@ pub async fn openapi_json(req: HttpRequest) -> HttpResponse {
     crate::caching::respond(&req, body, etag, crate::caching::CachePolicy::Revalidate)
 }
 
+/// One operation of the document, as the request guard and the 405
+/// handler need it.
+struct DocumentedOperation {
+    path: ResourceDef,
+    method: &'static str,
+    /// Names of the query parameters it declares.
+    query: Vec<String>,
+}
+
+fn documented_operations() -> &'static [DocumentedOperation] {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::RefOr;
+    static OPS: OnceLock<Vec<DocumentedOperation>> = OnceLock::new();
+    OPS.get_or_init(|| {
+        let mut ops = Vec::new();
+        for (pattern, item) in document().paths.paths.iter() {
+            let methods: [(&'static str, Option<&Operation>); 5] = [
+                ("GET", item.get.as_ref()),
+                ("PUT", item.put.as_ref()),
+                ("POST", item.post.as_ref()),
+                ("DELETE", item.delete.as_ref()),
+                ("PATCH", item.patch.as_ref()),
+            ];
+            for (method, op) in methods {
+                let Some(op) = op else { continue };
+                let query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| match p {
+                        RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query) => {
+                            Some(p.name.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                ops.push(DocumentedOperation {
+                    path: ResourceDef::new(pattern.as_str()),
+                    method,
+                    query,
+                });
+            }
+        }
+        ops
+    })
+}
+
 /// Methods the document declares for a concrete path, if it knows the path.
 pub fn allowed_methods(path: &str) -> Option<Vec<String>> {
-    static ROUTES: OnceLock<Vec<(ResourceDef, Vec<String>)>> = OnceLock::new();
-    let routes = ROUTES.get_or_init(|| {
-        document()
-            .paths
-            .paths
-            .iter()
-            .map(|(pattern, item)| {
-                let methods = [
-                    ("GET", item.get.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                ]
-                .into_iter()
-                .filter(|(_, has)| *has)
-                .map(|(m, _)| m.to_string())
-                .collect();
-                (ResourceDef::new(pattern.as_str()), methods)
-            })
-            .collect()
-    });
-    let mut found: Vec<String> = routes
+    let mut found: Vec<String> = documented_operations()
         .iter()
-        .filter(|(def, _)| def.is_match(path))
-        .flat_map(|(_, m)| m.iter().cloned())
+        .filter(|op| op.path.is_match(path))
+        .map(|op| op.method.to_string())
         .collect();
     found.sort();
     found.dedup();
     (!found.is_empty()).then_some(found)
+}
+
+/// The query parameters the document declares for this operation, or
+/// `None` when the document does not describe it.
+pub fn query_parameters(method: &str, path: &str) -> Option<&'static [String]> {
+    documented_operations()
+        .iter()
+        .find(|op| op.method == method && op.path.is_match(path))
+        .map(|op| op.query.as_slice())
 }

@@ -9,6 +9,8 @@ use toolreg_store::StoreError;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Base of the `type` URIs; each problem kind has its own fragment.
 const TYPE_BASE: &str = "https://toolreg.no/problems/";
+/// The most field errors one problem lists; `error_count` gives the total.
+pub const MAX_LISTED_ERRORS: usize = 20;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(example = json!({
@@ -30,6 +32,10 @@ pub struct Problem {
     pub instance: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Violation>,
+    /// How many problems were found in all, when more than `errors` lists:
+    /// a response stays small whatever the request held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_count: Option<usize>,
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
     #[serde(skip)]
     #[schema(ignore)]
@@ -45,6 +51,7 @@ impl Problem {
             detail: None,
             instance: None,
             errors: Vec::new(),
+            error_count: None,
             headers: Vec::new(),
         }
     }
@@ -85,6 +92,26 @@ impl Problem {
             pointer: pointer.into(),
             message,
         });
+        p
+    }
+
+    /// 422 listing the bad fields, at most `MAX_LISTED_ERRORS` of them.
+    pub fn validation(v: toolreg_core::Violations) -> Self {
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "Ugyldige data",
+        )
+        .detail("Ett eller flere felt er ugyldige.");
+        let total = v.len();
+        p.errors = v.0;
+        if total > MAX_LISTED_ERRORS {
+            p.errors.truncate(MAX_LISTED_ERRORS);
+            p.error_count = Some(total);
+            p.detail = Some(format!(
+                "{total} felt er ugyldige; de første {MAX_LISTED_ERRORS} er listet."
+            ));
+        }
         p
     }
 
@@ -161,19 +188,16 @@ impl From<StoreError> for Problem {
                 "Ressursen er endret",
             )
             .detail("Ressursen er endret siden du leste den. Hent den på nytt og prøv igjen."),
-            StoreError::Invalid(v) => {
-                let mut p = Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation",
-                    "Ugyldige data",
-                )
-                .detail("Ett eller flere felt er ugyldige.");
-                p.errors = v.0;
-                p
+            StoreError::Invalid(v) => Problem::validation(v),
+            StoreError::Busy => {
+                tracing::warn!("database busy: write gave up waiting for its turn");
+                Problem::unavailable("Mange skriver samtidig. Prøv igjen om et øyeblikk.")
+                    .header("Retry-After", "1")
             }
             StoreError::Connection(m) => {
                 tracing::error!(error = %m, "database unavailable");
                 Problem::unavailable("Databasen svarer ikke akkurat nå. Prøv igjen om litt.")
+                    .header("Retry-After", "5")
             }
             other => {
                 tracing::error!(error = %other, "store error");

@@ -45,6 +45,7 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
             )
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(toolreg_api::not_found))
+            .wrap(middleware::from_fn(toolreg_api::request_guard::guard))
             .wrap(middleware::from_fn(toolreg_api::access::authenticate))
             .wrap(toolreg_api::error_pages::middleware())
             .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("toolreg::http"))

@@ -102,7 +102,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> StoreResult<Assessment> {
     input.validate()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         if !crate::organisation::exists(conn, input.reviewer_org_id)? {
             return Err(StoreError::NotFound {
                 what: "vurderende organisasjon",
@@ -184,6 +184,21 @@ pub fn ids_for_tool(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Vec<U
         .collect()
 }
 
+/// The assessment row, if its draft revision is still `revision`. Updates
+/// through it are compare-and-set: on PostgreSQL a concurrent writer that
+/// committed first leaves nothing to match.
+fn unchanged_since(
+    id: Uuid,
+    revision: i64,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Filter<assessments::table, diesel::dsl::Eq<assessments::id, String>>,
+    diesel::dsl::Eq<assessments::draft_revision, i64>,
+> {
+    assessments::table
+        .filter(assessments::id.eq(id.to_string()))
+        .filter(assessments::draft_revision.eq(revision))
+}
+
 fn check_precondition(
     current: &Assessment,
     expected_draft_revision: Option<i64>,
@@ -233,11 +248,11 @@ pub fn replace_draft(
     now: DateTime<Utc>,
 ) -> StoreResult<Assessment> {
     draft.validate()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         check_precondition(&current, expected_draft_revision)?;
         check_reviewed_revisions(conn, &current, draft)?;
-        diesel::update(assessments::table.find(id.to_string()))
+        let changed = diesel::update(unchanged_since(id, current.draft_revision))
             .set((
                 assessments::draft.eq(Some(to_json(draft))),
                 assessments::draft_revision.eq(current.draft_revision + 1),
@@ -245,6 +260,9 @@ pub fn replace_draft(
                 assessments::updated_at.eq(to_db(now)),
             ))
             .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
         get(conn, id)
     })
 }
@@ -296,9 +314,20 @@ pub fn publish(
     expected_draft_revision: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<VerdictVersion> {
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let a = get(conn, id)?;
         check_precondition(&a, expected_draft_revision)?;
+        crate::write::lock_tools(conn, &a.tool_ids)?;
+        // Publishing moves the draft revision on, so the ETag a publisher
+        // sent names one content and one publication: a second publish with
+        // the same If-Match is stale, and on PostgreSQL the second of two
+        // concurrent publishes matches no row here once the first commits.
+        let claimed = diesel::update(unchanged_since(id, a.draft_revision))
+            .set(assessments::draft_revision.eq(a.draft_revision + 1))
+            .execute(conn)?;
+        if claimed == 0 {
+            return Err(StoreError::Stale);
+        }
         let draft = a.draft.clone().ok_or_else(|| {
             StoreError::Conflict("vurderingen har ikke noe utkast å publisere".into())
         })?;
@@ -365,21 +394,38 @@ pub fn withdraw(
     let mut v = Violations::new();
     v.require_text("/reason", reason, 2000);
     v.into_result()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let a = get(conn, id)?;
         check_precondition(&a, None)?;
-        diesel::update(assessments::table.find(id.to_string()))
-            .set((
-                assessments::status.eq(AssessmentStatus::Withdrawn.as_str()),
-                assessments::withdrawn_at.eq(Some(to_db(now))),
-                assessments::withdrawn_by.eq(Some(by)),
-                assessments::withdrawn_reason.eq(Some(reason.trim())),
-                assessments::updated_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
+        crate::write::lock_tools(conn, &a.tool_ids)?;
+        let changed = diesel::update(
+            assessments::table
+                .filter(assessments::id.eq(id.to_string()))
+                .filter(assessments::withdrawn_at.is_null()),
+        )
+        .set((
+            assessments::status.eq(AssessmentStatus::Withdrawn.as_str()),
+            assessments::withdrawn_at.eq(Some(to_db(now))),
+            assessments::withdrawn_by.eq(Some(by)),
+            assessments::withdrawn_reason.eq(Some(reason.trim())),
+            assessments::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Conflict(
+                "vurderingen er allerede trukket tilbake".into(),
+            ));
+        }
         if a.latest_version.is_some() {
             let data = json!({ "assessment_id": id, "reason": reason.trim(), "last_version": a.latest_version });
-            announce(conn, &a, EventType::VerdictWithdrawn, Severity::Critical, data, now)?;
+            announce(
+                conn,
+                &a,
+                EventType::VerdictWithdrawn,
+                Severity::Critical,
+                data,
+                now,
+            )?;
         }
         for tool in &a.tool_ids {
             crate::tool_current::refresh(conn, *tool)?;

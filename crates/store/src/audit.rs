@@ -69,7 +69,7 @@ pub fn append(
     new_state: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<AuditEntry> {
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         lock_tail(conn)?;
         let tail: Option<(i64, String)> = audit_entries::table
             .order(audit_entries::sequence.desc())

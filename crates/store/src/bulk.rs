@@ -141,7 +141,7 @@ pub fn insert_all(
     set: &BulkSet,
     now: DateTime<Utc>,
 ) -> StoreResult<BulkCounts> {
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let mut counts = BulkCounts::default();
         let orgs: Vec<OrganisationRow> = set
             .organisations

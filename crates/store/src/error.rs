@@ -20,6 +20,11 @@ pub enum StoreError {
     Database(diesel::result::Error),
     #[error("kunne ikke koble til databasen: {0}")]
     Connection(String),
+    /// Other writers held the database longer than the busy timeout (or
+    /// PostgreSQL gave up on a deadlock or serialisation): trying again
+    /// later will work, so this is 503 with `Retry-After`, never 500.
+    #[error("databasen er opptatt")]
+    Busy,
     #[error("migrering feilet: {0}")]
     Migration(String),
     /// A stored row could not be decoded: a bug or a hand edit, never input.
@@ -32,18 +37,53 @@ impl From<diesel::result::Error> for StoreError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => StoreError::NotFound { what: "raden" },
+            // The database's own text (constraint and table names) never
+            // reaches a client: the field that clashed is named instead.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                StoreError::Conflict(info.message().to_string())
+                StoreError::Conflict(match clashing_field(info.as_ref()) {
+                    Some(field) => format!("verdien i feltet «{field}» er allerede i bruk"),
+                    None => "en av verdiene er allerede i bruk".to_string(),
+                })
             }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
-                StoreError::Conflict(format!(
-                    "refererer til noe som ikke finnes: {}",
-                    info.message()
-                ))
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                StoreError::Conflict("refererer til noe som ikke finnes eller er i bruk".into())
             }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => StoreError::Busy,
+            Error::DatabaseError(_, ref info) if is_busy(info.as_ref()) => StoreError::Busy,
             other => StoreError::Database(other),
         }
     }
+}
+
+/// SQLITE_BUSY / SQLITE_LOCKED after the busy timeout, or a PostgreSQL
+/// deadlock or lock timeout.
+fn is_busy(info: &dyn diesel::result::DatabaseErrorInformation) -> bool {
+    let m = info.message();
+    m.contains("database is locked")
+        || m.contains("database table is locked")
+        || m.contains("database is busy")
+        || m.contains("deadlock detected")
+        || m.contains("lock timeout")
+}
+
+/// Which input field a unique constraint guards, from PostgreSQL's
+/// constraint name or SQLite's "UNIQUE constraint failed: table.column".
+fn clashing_field(info: &dyn diesel::result::DatabaseErrorInformation) -> Option<&'static str> {
+    const FIELDS: [(&str, &str); 4] = [
+        ("slug", "slug"),
+        ("org_number", "org_number"),
+        ("version", "version"),
+        ("revision", "revision"),
+    ];
+    let text = format!(
+        "{} {}",
+        info.constraint_name().unwrap_or_default(),
+        info.message()
+    );
+    FIELDS
+        .iter()
+        .find(|(needle, _)| text.contains(needle))
+        .map(|(_, field)| *field)
 }
 
 impl From<diesel::r2d2::PoolError> for StoreError {

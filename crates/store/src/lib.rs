@@ -26,7 +26,9 @@ pub mod subscription;
 pub mod tool;
 pub mod tool_current;
 pub mod verdict_version;
+pub mod write;
 
 pub use connection::{build_pool, Backend, DatabaseUrl, DbConnection, DbPool, PooledDb};
 pub use error::{StoreError, StoreResult};
 pub use page::{Page, PageRequest};
+pub use write::write_transaction;

@@ -84,7 +84,7 @@ pub fn insert(
 ) -> StoreResult<Organisation> {
     input.validate()?;
     let row = OrganisationRow::new(id, input, now, now, 1);
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         diesel::insert_into(organisations::table)
             .values(&row)
             .execute(conn)?;
@@ -145,15 +145,24 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> StoreResult<Organisation> {
     input.validate()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if expected_revision.is_some_and(|r| r != current.revision) {
             return Err(StoreError::Stale);
         }
         let row = OrganisationRow::new(id, input, current.created_at, now, current.revision + 1);
-        diesel::update(organisations::table.find(id.to_string()))
-            .set(&row)
-            .execute(conn)?;
+        // Conditional on the revision just read: a concurrent writer that
+        // committed first leaves nothing to match (see `write`).
+        let changed = diesel::update(
+            organisations::table
+                .filter(organisations::id.eq(id.to_string()))
+                .filter(organisations::revision.eq(current.revision)),
+        )
+        .set(&row)
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
         crate::generation::bump(conn)?;
         row.into_domain()
     })

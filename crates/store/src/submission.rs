@@ -113,7 +113,7 @@ pub fn triage(
     comment: Option<ReviewerComment>,
     now: DateTime<Utc>,
 ) -> StoreResult<Submission> {
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let mut current = get(conn, id)?;
         current.reviewer_comments.extend(comment);
         diesel::update(submissions::table.find(id.to_string()))

@@ -71,7 +71,7 @@ pub fn append(
     now: DateTime<Utc>,
 ) -> StoreResult<SubprocessorRevision> {
     input.validate()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         crate::tool::get(conn, tool_id)?;
         let next = latest_number(conn, tool_id)?.unwrap_or(0) + 1;
         let row = RevisionRow::new(id, tool_id, next, input, created_by, now);

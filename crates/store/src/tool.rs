@@ -192,7 +192,7 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> StoreResult<Tool> {
     input.validate()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         if !crate::organisation::exists(conn, input.vendor_id)? {
             return Err(StoreError::NotFound {
                 what: "leverandøren",
@@ -247,7 +247,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> StoreResult<Tool> {
     input.validate()?;
-    conn.transaction(|conn| {
+    crate::write::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if expected_revision.is_some_and(|r| r != current.revision) {
             return Err(StoreError::Stale);
@@ -258,10 +258,19 @@ pub fn update(
             });
         }
         let row = ToolRow::new(id, input, current.created_at, now, current.revision + 1);
-        diesel::update(tools::table.find(id.to_string()))
-            .set(&row)
-            .execute(conn)
-            .map_err(|e| slug_conflict(e.into(), &input.slug))?;
+        // Conditional on the revision just read: a concurrent writer that
+        // committed first leaves nothing to match (see `write`).
+        let changed = diesel::update(
+            tools::table
+                .filter(tools::id.eq(id.to_string()))
+                .filter(tools::revision.eq(current.revision)),
+        )
+        .set(&row)
+        .execute(conn)
+        .map_err(|e| slug_conflict(e.into(), &input.slug))?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
         // Only the tool's own facets; derived ones stay.
         diesel::delete(
             tool_facets::table

@@ -362,6 +362,12 @@ pub struct WithdrawInput {
     pub reason: String,
 }
 
+impl toolreg_core::Validate for WithdrawInput {
+    fn validate_at(&self, p: &str, out: &mut toolreg_core::Violations) {
+        out.require_text(&format!("{p}/reason"), &self.reason, 2000);
+    }
+}
+
 /// Withdraw an assessment: its verdicts stop being in force now; history keeps them.
 #[utoipa::path(
     tag = "assessments",

@@ -42,10 +42,19 @@ pub fn load(
 ) -> Result<SeedReport, SeedError> {
     let resolved = resolve(seed)?;
     let all = resolved.set;
-    conn.transaction(|conn| {
-        let org_ids = existing_ids(all.organisations.iter().map(|(id, _)| id.to_string()).collect(), |c| {
-            organisations::table.filter(organisations::id.eq_any(c)).select(organisations::id).load(conn)
-        })?;
+    crate::write::write_transaction(conn, |conn| {
+        let org_ids = existing_ids(
+            all.organisations
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect(),
+            |c| {
+                organisations::table
+                    .filter(organisations::id.eq_any(c))
+                    .select(organisations::id)
+                    .load(conn)
+            },
+        )?;
         let numbers: Vec<String> = resolved.org_numbers.values().cloned().collect();
         let taken_numbers: HashSet<String> = existing_ids(numbers, |c| {
             organisations::table
@@ -64,18 +73,36 @@ pub fn load(
                 "organisasjonsnummer {n} finnes allerede i databasen under en annen id enn eksempeldataene bruker"
             ))));
         }
-        let tool_ids = existing_ids(all.tools.iter().map(|(id, _)| id.to_string()).collect(), |c| {
-            tools::table.filter(tools::id.eq_any(c)).select(tools::id).load(conn)
-        })?;
-        let revision_ids = existing_ids(all.subprocessor_revisions.iter().map(|r| r.id.to_string()).collect(), |c| {
-            subprocessor_revisions::table
-                .filter(subprocessor_revisions::id.eq_any(c))
-                .select(subprocessor_revisions::id)
-                .load(conn)
-        })?;
-        let assessment_ids = existing_ids(all.assessments.iter().map(|a| a.id.to_string()).collect(), |c| {
-            assessments::table.filter(assessments::id.eq_any(c)).select(assessments::id).load(conn)
-        })?;
+        let tool_ids = existing_ids(
+            all.tools.iter().map(|(id, _)| id.to_string()).collect(),
+            |c| {
+                tools::table
+                    .filter(tools::id.eq_any(c))
+                    .select(tools::id)
+                    .load(conn)
+            },
+        )?;
+        let revision_ids = existing_ids(
+            all.subprocessor_revisions
+                .iter()
+                .map(|r| r.id.to_string())
+                .collect(),
+            |c| {
+                subprocessor_revisions::table
+                    .filter(subprocessor_revisions::id.eq_any(c))
+                    .select(subprocessor_revisions::id)
+                    .load(conn)
+            },
+        )?;
+        let assessment_ids = existing_ids(
+            all.assessments.iter().map(|a| a.id.to_string()).collect(),
+            |c| {
+                assessments::table
+                    .filter(assessments::id.eq_any(c))
+                    .select(assessments::id)
+                    .load(conn)
+            },
+        )?;
 
         let mut skipped = 0;
         let mut keep = |present: bool| {
@@ -89,7 +116,12 @@ pub fn load(
                 .filter(|(id, _)| keep(org_ids.contains(&id.to_string())))
                 .cloned()
                 .collect(),
-            tools: all.tools.iter().filter(|(id, _)| keep(tool_ids.contains(&id.to_string()))).cloned().collect(),
+            tools: all
+                .tools
+                .iter()
+                .filter(|(id, _)| keep(tool_ids.contains(&id.to_string())))
+                .cloned()
+                .collect(),
             subprocessor_revisions: all
                 .subprocessor_revisions
                 .iter()
