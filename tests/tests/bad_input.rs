@@ -250,3 +250,99 @@ fn every_client_mistake_is_a_clear_problem() {
     let log = server.stop();
     assert!(!log.contains("panicked"), "{log}");
 }
+
+/// Control characters, trailing data and undeclared parameters are 400 on
+/// both backends alike, and nothing of them is stored.
+fn bad_text_is_refused(server: &Server, dir: &std::path::Path) {
+    let http = client();
+    let admin = token(dir, "admin-1", &["admin"], None);
+    let url = |p: &str| server.url(&format!("/api/v1{p}"));
+    let post_raw = |p: &str, body: &str| {
+        http.post(url(p))
+            .bearer_auth(&admin)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .expect("POST")
+    };
+
+    // NUL in a path and in a query value, anonymously.
+    let p = problem(http.get(url("/tools/ka%00hoot")).send().expect("GET"), 400);
+    assert_eq!(pointers(&p), ["/path"]);
+    let p = problem(
+        http.get(url("/tools?category=qu%00iz"))
+            .send()
+            .expect("GET"),
+        400,
+    );
+    assert_eq!(pointers(&p), ["/category"]);
+
+    // NUL and other controls escaped inside JSON strings.
+    let p = problem(
+        post_raw(
+            "/organisations",
+            r#"{"kind":"vendor","name":"Ond\u0000 AS"}"#,
+        ),
+        400,
+    );
+    assert_eq!(pointers(&p), ["/name"]);
+    let p = problem(
+        post_raw(
+            "/organisations",
+            r#"{"kind":"vendor","name":"Bjelle\u0007 AS"}"#,
+        ),
+        400,
+    );
+    assert_eq!(pointers(&p), ["/name"]);
+    // Nothing of it was stored.
+    let listed: Value = http
+        .get(url("/organisations?kind=vendor&limit=200"))
+        .send()
+        .and_then(|r| r.json())
+        .expect("list");
+    assert!(
+        !listed.to_string().contains("Ond") && !listed.to_string().contains("Bjelle"),
+        "{listed}"
+    );
+
+    // Trailing data after the document, and two documents.
+    for body in [
+        r#"{"kind":"vendor","name":"Hale AS"} xyz"#,
+        r#"{"kind":"vendor","name":"Hale AS"}{"kind":"vendor","name":"To AS"}"#,
+    ] {
+        let p = problem(post_raw("/organisations", body), 400);
+        assert!(
+            p["type"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("malformed-json")),
+            "{p}"
+        );
+    }
+
+    // A misspelt filter is named, not ignored.
+    let p = problem(http.get(url("/tools?q=kahot")).send().expect("GET"), 400);
+    assert_eq!(pointers(&p), ["/q"]);
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("verdict_level")),
+        "lists the parameters that exist: {p}"
+    );
+}
+
+#[test]
+fn bad_text_is_refused_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &[("TOOLREG_SEED", "false")]);
+    bad_text_is_refused(&server, dir.path());
+}
+
+#[test]
+fn bad_text_is_refused_on_postgres() {
+    let Some(db) = toolreg_tests::TestDb::postgres() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &[("TOOLREG_DATABASE_URL", db.url())]);
+    bad_text_is_refused(&server, dir.path());
+}

@@ -58,6 +58,24 @@ fn read_side_on_the_sample_data() {
         .filter_map(|t| t["slug"].as_str())
         .collect();
     assert_eq!(slugs, ["strava"]);
+    // "Not assessed" is every tool without a verdict in force: the whole
+    // catalogue splits into those and the ones with a level.
+    let count = |query: &str| {
+        let (status, body, _) = get(&http, &api(&format!("/tools?limit=200&{query}")));
+        assert_eq!(status, 200, "{body}");
+        body["items"].as_array().map_or(0, Vec::len)
+    };
+    let not_assessed = count("verdict_level=not_assessed");
+    assert!(not_assessed > 0, "sample data has tools without a verdict");
+    let assessed: usize = ["approved", "approved_with_conditions", "not_recommended"]
+        .iter()
+        .map(|l| count(&format!("verdict_level={l}")))
+        .sum();
+    assert_eq!(not_assessed + assessed, 30);
+    let (_, body, _) = get(&http, &api("/tools?verdict_level=not_assessed&limit=200"));
+    assert!(body["items"]
+        .as_array()
+        .is_some_and(|i| i.iter().all(|t| t["current_verdict"].is_null())));
     let (_, body, _) = get(&http, &api("/tools?has_third_country_transfer=false"));
     assert_eq!(body["items"][0]["slug"], "itslearning");
     let (_, body, _) = get(

@@ -8,8 +8,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use std::future::Future;
-use toolreg_core::Validate;
 use std::pin::Pin;
+use toolreg_core::Validate;
 
 /// Bodies above this are refused with 413 before they are parsed.
 pub const BODY_LIMIT: usize = 1024 * 1024;

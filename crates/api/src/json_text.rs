@@ -34,10 +34,7 @@ fn has_forbidden_char(bytes: &[u8]) -> bool {
                             .get(i + 2..i + 6)
                             .and_then(|h| std::str::from_utf8(h).ok())
                             .and_then(|h| u32::from_str_radix(h, 16).ok());
-                        if code
-                            .and_then(char::from_u32)
-                            .is_some_and(is_forbidden_char)
-                        {
+                        if code.and_then(char::from_u32).is_some_and(is_forbidden_char) {
                             return true;
                         }
                     }
@@ -105,6 +102,9 @@ mod tests {
             forbidden_text(br#"{"text":"linje 1\nlinje 2\tog \\u0000 som tekst"}"#),
             None
         );
-        assert_eq!(forbidden_text("{\"navn\":\"Ærlig østers på å\"}".as_bytes()), None);
+        assert_eq!(
+            forbidden_text("{\"navn\":\"Ærlig østers på å\"}".as_bytes()),
+            None
+        );
     }
 }

@@ -12,6 +12,7 @@ use toolreg_core::tool::{
     AgeBand, AiFeature, FeideAttribute, LoginMethod, PersonalDataBasis, Platform,
     ProcessesPersonalData, Tool, ToolInput,
 };
+use toolreg_core::verdict::VerdictLevel;
 use toolreg_core::Validate;
 use uuid::Uuid;
 
@@ -301,7 +302,7 @@ pub struct ToolFilter {
     pub age_band: Option<AgeBand>,
     pub login_method: Option<LoginMethod>,
     pub processes_personal_data: Option<ProcessesPersonalData>,
-    pub verdict_level: Option<toolreg_core::verdict::VerdictLevel>,
+    pub verdict_level: Option<VerdictLevel>,
     pub has_third_country_transfer: Option<bool>,
 }
 
@@ -330,7 +331,10 @@ pub fn list(
         ),
         (
             facet::VERDICT_LEVEL,
-            filter.verdict_level.map(|l| l.as_str().to_string()),
+            filter
+                .verdict_level
+                .filter(|l| *l != VerdictLevel::NotAssessed)
+                .map(|l| l.as_str().to_string()),
         ),
         (
             facet::THIRD_COUNTRY,
@@ -347,6 +351,15 @@ pub fn list(
                 .select(tool_facets::tool_id);
             q = q.filter(tools::id.eq_any(matching));
         }
+    }
+    if filter.verdict_level == Some(VerdictLevel::NotAssessed) {
+        // No verdict in force is "not assessed" as much as a verdict that
+        // says so: the tools without an assessed level.
+        let assessed = tool_facets::table
+            .filter(tool_facets::facet.eq(facet::VERDICT_LEVEL))
+            .filter(tool_facets::value.ne(VerdictLevel::NotAssessed.as_str()))
+            .select(tool_facets::tool_id);
+        q = q.filter(tools::id.ne_all(assessed));
     }
     if let Some((name, id)) = page.after() {
         q = q.filter(
