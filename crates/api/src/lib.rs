@@ -10,6 +10,7 @@ pub mod access;
 pub mod audit;
 pub mod blocking;
 pub mod caching;
+pub mod contract;
 pub mod error_pages;
 pub mod health;
 pub mod json_body;

@@ -104,7 +104,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(crate::configure)
         .split_for_parts();
     annotate_access(&mut api);
-    api
+    // The contract rules work on the JSON form; utoipa reads it back.
+    let mut value = serde_json::to_value(&api).unwrap_or_default();
+    crate::contract::complete(&mut value);
+    serde_json::from_value(value).unwrap_or(api)
 }
 
 /// The document as committed in `openapi/openapi.json`.

@@ -123,3 +123,211 @@ fn every_route_has_a_declared_access_rule() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer");
 }
+
+fn document() -> serde_json::Value {
+    serde_json::from_str(&toolreg_api::openapi::pretty_json()).expect("JSON")
+}
+
+/// Every schema a request body can reach, by name.
+fn request_schemas(doc: &serde_json::Value) -> Vec<String> {
+    fn refs(node: &serde_json::Value, out: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(|r| r.as_str()) {
+                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                        out.push(name.to_string());
+                    }
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("item").values() {
+            refs(&op["requestBody"], &mut found);
+        }
+    }
+    let mut i = 0;
+    while i < found.len() {
+        let mut more = Vec::new();
+        refs(&doc["components"]["schemas"][&found[i]], &mut more);
+        for m in more {
+            if !found.contains(&m) {
+                found.push(m);
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// No list or text a caller sends is unbounded: each has maxItems or
+/// maxLength (identifiers, dates and closed vocabularies bound themselves).
+#[test]
+fn every_input_list_and_text_is_capped() {
+    let doc = document();
+    let names = request_schemas(&doc);
+    assert!(names.contains(&"ToolInput".to_string()), "{names:?}");
+    let mut uncapped = Vec::new();
+    for name in &names {
+        let schema = &doc["components"]["schemas"][name];
+        let Some(props) = schema["properties"].as_object() else {
+            continue;
+        };
+        for (field, p) in props {
+            let p = p["oneOf"]
+                .as_array()
+                .and_then(|m| m.iter().find(|v| v["type"] != "null"))
+                .unwrap_or(p);
+            let types: Vec<&str> = match &p["type"] {
+                serde_json::Value::String(t) => vec![t.as_str()],
+                serde_json::Value::Array(ts) => ts.iter().filter_map(|t| t.as_str()).collect(),
+                _ => vec![],
+            };
+            let bounded_format =
+                matches!(p["format"].as_str(), Some("uuid" | "date" | "date-time"));
+            if types.contains(&"string") && !bounded_format && p["maxLength"].is_null() {
+                uncapped.push(format!("{name}.{field}"));
+            }
+            if types.contains(&"array") {
+                if p["maxItems"].is_null() {
+                    uncapped.push(format!("{name}.{field}[]"));
+                }
+                let item = &p["items"];
+                if item["type"] == "string"
+                    && item["format"].is_null()
+                    && item["maxLength"].is_null()
+                {
+                    uncapped.push(format!("{name}.{field}[*]"));
+                }
+            }
+        }
+    }
+    assert!(uncapped.is_empty(), "uncapped input fields: {uncapped:?}");
+}
+
+#[test]
+fn every_cap_names_a_field_of_the_document() {
+    let mut doc = serde_json::to_value(toolreg_api::openapi::document()).expect("JSON");
+    let missing = toolreg_api::contract::apply_caps(&mut doc);
+    assert!(missing.is_empty(), "caps for unknown fields: {missing:?}");
+}
+
+/// Enumerations are documented as the server speaks them.
+#[test]
+fn enums_are_documented_as_serialised() {
+    use toolreg_core::tool::{AgeBand, LoginMethod};
+    use toolreg_core::verdict::VerdictLevel;
+    let doc = document();
+    let documented = |name: &str| -> Vec<String> {
+        doc["components"]["schemas"][name]["enum"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let wire = |values: Vec<String>| values;
+    assert_eq!(
+        documented("VerdictLevel"),
+        wire(
+            VerdictLevel::ALL
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect()
+        )
+    );
+    assert_eq!(
+        documented("AgeBand"),
+        wire(
+            AgeBand::ALL
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect()
+        )
+    );
+    assert_eq!(
+        documented("LoginMethod"),
+        wire(
+            LoginMethod::ALL
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect()
+        )
+    );
+    // And every enum anywhere is in the wire's snake_case.
+    let text = toolreg_api::openapi::pretty_json();
+    for schema in doc["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .values()
+    {
+        for v in schema["enum"].as_array().into_iter().flatten() {
+            let v = v.as_str().unwrap_or_default();
+            assert!(
+                v.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "enum value {v} is not what the server sends ({} bytes of document)",
+                text.len()
+            );
+        }
+    }
+}
+
+/// Flattened types are single objects: no `allOf` whose members refuse
+/// each other's properties.
+#[test]
+fn flattened_schemas_accept_their_own_fields() {
+    let doc = document();
+    let text = doc.to_string();
+    assert!(!text.contains("\"allOf\""), "allOf left in the document");
+    let tool = &doc["components"]["schemas"]["Tool"];
+    for field in ["id", "slug", "name", "revision"] {
+        assert!(tool["properties"][field].is_object(), "Tool lacks {field}");
+    }
+    assert!(tool["additionalProperties"].is_null() || tool["additionalProperties"] == true);
+    assert_eq!(
+        doc["components"]["schemas"]["VerdictDraft"]["additionalProperties"], false,
+        "request bodies refuse unknown fields, and say so"
+    );
+}
+
+/// The errors the layers around each handler can give are documented.
+#[test]
+fn error_responses_are_documented_where_they_occur() {
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let r = &op["responses"];
+            let has = |code: &str| r[code].is_object();
+            assert!(has("401") && has("429"), "{method} {path}: 401/429");
+            if op["security"].is_array() {
+                assert!(has("403"), "{method} {path}: 403");
+            }
+            if op["requestBody"].is_object() {
+                assert!(has("413") && has("415"), "{method} {path}: 413/415");
+            }
+            let if_match = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+            if if_match {
+                assert!(has("412") && has("428"), "{method} {path}: 412/428");
+            }
+            if path.starts_with("/api/v1/") {
+                assert!(has("400"), "{method} {path}: 400");
+            }
+            if let Some(limit) = op["parameters"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == "limit"))
+            {
+                assert_eq!(limit["schema"]["minimum"], 1, "{method} {path}");
+                assert_eq!(limit["schema"]["maximum"], 200, "{method} {path}");
+            }
+        }
+    }
+}

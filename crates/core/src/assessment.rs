@@ -26,6 +26,25 @@ crate::string_enum! {
     }
 }
 
+/// Why an assessment is withdrawn, in words a municipality understands;
+/// the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WithdrawInput {
+    pub reason: String,
+}
+
+impl Validate for WithdrawInput {
+    fn validate_at(&self, p: &str, out: &mut Violations) {
+        out.require_text(
+            &format!("{p}/reason"),
+            &self.reason,
+            crate::caps::WITHDRAWAL_REASON,
+        );
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -38,21 +57,19 @@ pub struct AssessmentInput {
 
 impl Validate for AssessmentInput {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/title"), &self.title, 300);
+        use crate::caps;
+        out.require_text(&format!("{p}/title"), &self.title, caps::ASSESSMENT_TITLE);
         if self.tool_ids.is_empty() {
             out.push(
                 format!("{p}/tool_ids"),
                 "en vurdering må gjelde minst ett verktøy",
             );
         }
-        for (i, id) in self.tool_ids.iter().enumerate() {
-            if self.tool_ids[..i].contains(id) {
-                out.push(
-                    crate::validation::child(&format!("{p}/tool_ids"), i),
-                    "verktøyet står der allerede",
-                );
-            }
-        }
+        out.distinct_within(
+            &format!("{p}/tool_ids"),
+            &self.tool_ids,
+            caps::ASSESSMENT_TOOLS,
+        );
     }
 }
 

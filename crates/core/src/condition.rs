@@ -56,9 +56,15 @@ fn check_setting_key(key: &str) -> Result<(), &'static str> {
 
 impl Validate for Condition {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/text"), &self.text, 2000);
+        out.require_text(
+            &format!("{p}/text"),
+            &self.text,
+            crate::caps::CONDITION_TEXT,
+        );
         if let Some(k) = &self.setting_key {
-            out.check(&format!("{p}/setting_key"), check_setting_key(k));
+            if out.limit_text(&format!("{p}/setting_key"), k, crate::caps::SETTING_KEY) {
+                out.check(&format!("{p}/setting_key"), check_setting_key(k));
+            }
         }
     }
 }

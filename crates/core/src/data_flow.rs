@@ -1,7 +1,7 @@
 //! Data flows: which personal data goes where, for what, for how long.
 
 use crate::country::CountryCode;
-use crate::validation::{child, Validate, Violations};
+use crate::validation::{Validate, Violations};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -55,18 +55,40 @@ impl DataFlow {
 
 impl Validate for DataFlow {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/data_category"), &self.data_category, 200);
-        out.require_text(&format!("{p}/purpose"), &self.purpose, 1000);
+        use crate::caps;
+        out.require_text(
+            &format!("{p}/data_category"),
+            &self.data_category,
+            caps::DATA_CATEGORY,
+        );
+        out.require_text(&format!("{p}/purpose"), &self.purpose, caps::PURPOSE);
         if self.subjects.is_empty() {
             out.push(format!("{p}/subjects"), "oppgi hvem opplysningene gjelder");
         }
-        for (i, c) in self.storage_countries.iter().enumerate() {
-            out.check(
-                &child(&format!("{p}/storage_countries"), i),
-                CountryCode::parse(c),
-            );
-        }
-        out.limit_text(&format!("{p}/retention"), &self.retention, 1000);
+        out.distinct_within(
+            &format!("{p}/subjects"),
+            &self.subjects,
+            DataSubject::ALL.len(),
+        );
+        out.each_within(
+            &format!("{p}/storage_countries"),
+            &self.storage_countries,
+            caps::COUNTRIES,
+            |out, at, c| {
+                if out.limit_text(at, c, caps::COUNTRY) {
+                    out.check(at, CountryCode::parse(c));
+                }
+            },
+        );
+        out.limit_text(&format!("{p}/retention"), &self.retention, caps::RETENTION);
+        out.each_within(
+            &format!("{p}/recipients"),
+            &self.recipients,
+            caps::RECIPIENTS,
+            |out, at, r| {
+                out.require_text(at, r, caps::RECIPIENT);
+            },
+        );
     }
 }
 

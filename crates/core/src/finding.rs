@@ -2,7 +2,7 @@
 //! measures (tiltak) that treat it, and the residual risk after them.
 
 use crate::risk::{check_scale, Risk};
-use crate::validation::{child, Validate, Violations};
+use crate::validation::{Validate, Violations};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -127,15 +127,24 @@ fn check_gdpr_article(value: &str) -> Result<(), &'static str> {
 
 impl Validate for Finding {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/ref"), &self.reference, 20);
-        out.require_text(&format!("{p}/title"), &self.title, 300);
-        out.limit_text(&format!("{p}/description"), &self.description, 10_000);
-        for (i, a) in self.gdpr_articles.iter().enumerate() {
-            out.check(
-                &child(&format!("{p}/gdpr_articles"), i),
-                check_gdpr_article(a),
-            );
-        }
+        use crate::caps;
+        out.require_text(&format!("{p}/ref"), &self.reference, caps::FINDING_REF);
+        out.require_text(&format!("{p}/title"), &self.title, caps::FINDING_TITLE);
+        out.limit_text(
+            &format!("{p}/description"),
+            &self.description,
+            caps::FINDING_DESCRIPTION,
+        );
+        out.each_within(
+            &format!("{p}/gdpr_articles"),
+            &self.gdpr_articles,
+            caps::GDPR_ARTICLES,
+            |out, at, a| {
+                if out.limit_text(at, a, caps::GDPR_ARTICLE) {
+                    out.check(at, check_gdpr_article(a));
+                }
+            },
+        );
         out.check(&format!("{p}/likelihood"), check_scale(self.likelihood));
         out.check(&format!("{p}/consequence"), check_scale(self.consequence));
         out.check(
@@ -146,13 +155,18 @@ impl Validate for Finding {
             &format!("{p}/residual_consequence"),
             check_scale(self.residual_consequence),
         );
-        for (i, m) in self.measures.iter().enumerate() {
-            out.require_text(
-                &format!("{}/description", child(&format!("{p}/measures"), i)),
-                &m.description,
-                2000,
-            );
-        }
+        out.each_within(
+            &format!("{p}/measures"),
+            &self.measures,
+            caps::MEASURES,
+            |out, at, m| {
+                out.require_text(
+                    &format!("{at}/description"),
+                    &m.description,
+                    caps::MEASURE_DESCRIPTION,
+                );
+            },
+        );
         if self.treatment == Treatment::Reduce && self.measures.is_empty() {
             out.push(
                 format!("{p}/measures"),

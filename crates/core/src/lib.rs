@@ -5,6 +5,8 @@ pub mod parsed_text;
 pub mod string_enum;
 pub mod validation;
 
+pub mod caps;
+
 pub mod country;
 pub mod municipality_number;
 pub mod org_number;

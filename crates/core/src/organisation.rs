@@ -37,11 +37,21 @@ pub struct OrganisationInput {
 
 impl Validate for OrganisationInput {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/name"), &self.name, 200);
+        use crate::caps;
+        out.require_text(&format!("{p}/name"), &self.name, caps::ORGANISATION_NAME);
         if let Some(n) = &self.org_number {
-            out.check(&format!("{p}/org_number"), OrgNumber::parse(n));
+            if out.limit_text(&format!("{p}/org_number"), n, caps::ORG_NUMBER) {
+                out.check(&format!("{p}/org_number"), OrgNumber::parse(n));
+            }
         }
         match (&self.municipality_number, self.kind) {
+            (Some(n), _) if n.len() > caps::MUNICIPALITY_NUMBER => {
+                out.limit_text(
+                    &format!("{p}/municipality_number"),
+                    n,
+                    caps::MUNICIPALITY_NUMBER,
+                );
+            }
             (Some(n), OrganisationKind::Municipality | OrganisationKind::County) => {
                 out.check(
                     &format!("{p}/municipality_number"),
@@ -59,13 +69,17 @@ impl Validate for OrganisationInput {
             (None, _) => {}
         }
         if let Some(c) = &self.country {
-            out.check(
-                &format!("{p}/country"),
-                crate::country::CountryCode::parse(c),
-            );
+            if out.limit_text(&format!("{p}/country"), c, caps::COUNTRY) {
+                out.check(
+                    &format!("{p}/country"),
+                    crate::country::CountryCode::parse(c),
+                );
+            }
         }
         if let Some(w) = &self.website {
-            out.check(&format!("{p}/website"), check_web_url(w));
+            if out.limit_text(&format!("{p}/website"), w, caps::URL) {
+                out.check(&format!("{p}/website"), check_web_url(w));
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Learning tools: the things municipalities assess before pupils use them.
 
+use crate::caps;
 use crate::slug::check_slug;
-use crate::validation::{check_web_url, child, Validate, Violations};
+use crate::validation::{check_web_url, Validate, Violations};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -159,34 +160,51 @@ fn check_category(value: &str) -> Result<(), &'static str> {
     }
 }
 
-fn check_unique<T: PartialEq + std::fmt::Debug>(p: &str, items: &[T], out: &mut Violations) {
-    for (i, item) in items.iter().enumerate() {
-        if items[..i].contains(item) {
-            out.push(child(p, i), "verdien står der allerede");
-        }
-    }
-}
-
 impl Validate for ToolInput {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.check(&format!("{p}/slug"), check_slug(&self.slug));
-        out.require_text(&format!("{p}/name"), &self.name, 200);
-        out.limit_text(&format!("{p}/summary"), &self.summary, 4000);
+        if out.limit_text(&format!("{p}/slug"), &self.slug, caps::TOOL_SLUG) {
+            out.check(&format!("{p}/slug"), check_slug(&self.slug));
+        }
+        out.require_text(&format!("{p}/name"), &self.name, caps::TOOL_NAME);
+        out.limit_text(&format!("{p}/summary"), &self.summary, caps::TOOL_SUMMARY);
         if let Some(w) = &self.website {
-            out.check(&format!("{p}/website"), check_web_url(w));
+            if out.limit_text(&format!("{p}/website"), w, caps::URL) {
+                out.check(&format!("{p}/website"), check_web_url(w));
+            }
         }
         let cats = format!("{p}/categories");
-        for (i, c) in self.categories.iter().enumerate() {
-            out.check(&child(&cats, i), check_category(c));
+        let cats_ok = out.each_within(
+            &cats,
+            &self.categories,
+            caps::TOOL_CATEGORIES,
+            |out, at, c| {
+                if out.limit_text(at, c, caps::CATEGORY) {
+                    out.check(at, check_category(c));
+                }
+            },
+        );
+        if cats_ok {
+            out.unique(&cats, &self.categories);
         }
-        check_unique(&cats, &self.categories, out);
-        check_unique(&format!("{p}/age_bands"), &self.age_bands, out);
-        check_unique(&format!("{p}/login_methods"), &self.login_methods, out);
-        check_unique(&format!("{p}/platforms"), &self.platforms, out);
-        check_unique(
+        out.distinct_within(
+            &format!("{p}/age_bands"),
+            &self.age_bands,
+            AgeBand::ALL.len(),
+        );
+        out.distinct_within(
+            &format!("{p}/login_methods"),
+            &self.login_methods,
+            LoginMethod::ALL.len(),
+        );
+        out.distinct_within(
+            &format!("{p}/platforms"),
+            &self.platforms,
+            Platform::ALL.len(),
+        );
+        out.distinct_within(
             &format!("{p}/personal_data_basis"),
             &self.personal_data_basis,
-            out,
+            PersonalDataBasis::ALL.len(),
         );
         if self.processes_personal_data == ProcessesPersonalData::Yes
             && self.personal_data_basis.is_empty()
@@ -209,16 +227,36 @@ impl Validate for ToolInput {
                 "Feide-attributter krever at «feide» er blant innloggingsmåtene",
             );
         }
-        for (i, a) in self.feide_attributes.iter().enumerate() {
-            let at = child(&feide, i);
-            out.require_text(&format!("{at}/attribute"), &a.attribute, 100);
-            out.require_text(&format!("{at}/justification"), &a.justification, 1000);
-        }
-        for (i, a) in self.ai_features.iter().enumerate() {
-            let at = child(&format!("{p}/ai_features"), i);
-            out.require_text(&format!("{at}/name"), &a.name, 200);
-            out.limit_text(&format!("{at}/description"), &a.description, 2000);
-        }
+        out.each_within(
+            &feide,
+            &self.feide_attributes,
+            caps::FEIDE_ATTRIBUTES,
+            |out, at, a| {
+                out.require_text(
+                    &format!("{at}/attribute"),
+                    &a.attribute,
+                    caps::FEIDE_ATTRIBUTE,
+                );
+                out.require_text(
+                    &format!("{at}/justification"),
+                    &a.justification,
+                    caps::JUSTIFICATION,
+                );
+            },
+        );
+        out.each_within(
+            &format!("{p}/ai_features"),
+            &self.ai_features,
+            caps::AI_FEATURES,
+            |out, at, a| {
+                out.require_text(&format!("{at}/name"), &a.name, caps::AI_FEATURE_NAME);
+                out.limit_text(
+                    &format!("{at}/description"),
+                    &a.description,
+                    caps::AI_FEATURE_DESCRIPTION,
+                );
+            },
+        );
     }
 }
 

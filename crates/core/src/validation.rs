@@ -88,9 +88,64 @@ impl Violations {
         }
     }
 
-    pub fn limit_text(&mut self, pointer: &str, value: &str, max_chars: usize) {
-        if value.chars().count() > max_chars {
+    /// False (and a violation) when the text is longer than `max_chars`.
+    pub fn limit_text(&mut self, pointer: &str, value: &str, max_chars: usize) -> bool {
+        // A byte count at or below the cap cannot hold more characters.
+        let within = value.len() <= max_chars || value.chars().count() <= max_chars;
+        if !within {
             self.push(pointer, format!("kan være høyst {max_chars} tegn"));
+        }
+        within
+    }
+
+    /// False (and a violation) when a list has more than `max` entries;
+    /// callers then skip looking at the entries, so a list of a million
+    /// bad entries costs one check, not a million violations.
+    pub fn limit_items(&mut self, pointer: &str, len: usize, max: usize) -> bool {
+        let within = len <= max;
+        if !within {
+            self.push(pointer, format!("kan ha høyst {max} oppføringer"));
+        }
+        within
+    }
+
+    /// A capped list: its length first, then, only when within the cap,
+    /// `each` entry at its own pointer.
+    pub fn each_within<'a, T>(
+        &mut self,
+        pointer: &str,
+        items: &'a [T],
+        max: usize,
+        mut each: impl FnMut(&mut Self, &str, &'a T),
+    ) -> bool {
+        let within = self.limit_items(pointer, items.len(), max);
+        if within {
+            for (i, item) in items.iter().enumerate() {
+                each(self, &child(pointer, i), item);
+            }
+        }
+        within
+    }
+
+    /// A capped list of distinct entries from a closed vocabulary.
+    pub fn distinct_within<T: std::hash::Hash + Eq>(
+        &mut self,
+        pointer: &str,
+        items: &[T],
+        max: usize,
+    ) {
+        if self.limit_items(pointer, items.len(), max) {
+            self.unique(pointer, items);
+        }
+    }
+
+    /// Report entries that repeat an earlier one, in linear time.
+    pub fn unique<T: std::hash::Hash + Eq>(&mut self, pointer: &str, items: &[T]) {
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if !seen.insert(item) {
+                self.push(child(pointer, i), "verdien står der allerede");
+            }
         }
     }
 }

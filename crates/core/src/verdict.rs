@@ -4,7 +4,7 @@ use crate::condition::Condition;
 use crate::data_flow::DataFlow;
 use crate::finding::Finding;
 use crate::risk::RiskLevel;
-use crate::validation::{child, Validate, Violations};
+use crate::validation::{Validate, Violations};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -98,8 +98,17 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 impl Validate for VerdictContent {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/summary"), &self.summary, 2000);
-        out.limit_text(&format!("{p}/rationale"), &self.rationale, 20_000);
+        use crate::caps;
+        out.require_text(
+            &format!("{p}/summary"),
+            &self.summary,
+            caps::VERDICT_SUMMARY,
+        );
+        out.limit_text(
+            &format!("{p}/rationale"),
+            &self.rationale,
+            caps::VERDICT_RATIONALE,
+        );
         match self.level {
             VerdictLevel::ApprovedWithConditions
                 if !self.conditions.iter().any(|c| c.mandatory) =>
@@ -114,43 +123,61 @@ impl Validate for VerdictContent {
             }
             _ => {}
         }
-        let conditions = format!("{p}/conditions");
         let mut seen = HashSet::new();
-        for (i, c) in self.conditions.iter().enumerate() {
-            c.validate_at(&child(&conditions, i), out);
-            if !seen.insert(c.identity()) {
-                out.push(child(&conditions, i), "vilkåret står der allerede");
-            }
-        }
-        let findings = format!("{p}/findings");
+        out.each_within(
+            &format!("{p}/conditions"),
+            &self.conditions,
+            caps::CONDITIONS,
+            |out, at, c| {
+                c.validate_at(at, out);
+                if !seen.insert(c.identity()) {
+                    out.push(at, "vilkåret står der allerede");
+                }
+            },
+        );
         let mut refs = HashSet::new();
-        for (i, f) in self.findings.iter().enumerate() {
-            f.validate_at(&child(&findings, i), out);
-            if !refs.insert(f.reference.as_str()) {
-                out.push(
-                    format!("{}/ref", child(&findings, i)),
-                    format!("«{}» er brukt før", f.reference),
-                );
-            }
-        }
-        let flows = format!("{p}/data_flows");
+        out.each_within(
+            &format!("{p}/findings"),
+            &self.findings,
+            caps::FINDINGS,
+            |out, at, f| {
+                f.validate_at(at, out);
+                if !refs.insert(f.reference.as_str()) {
+                    out.push(
+                        format!("{at}/ref"),
+                        format!("«{}» er brukt før", f.reference),
+                    );
+                }
+            },
+        );
         let mut ids = HashSet::new();
-        for (i, d) in self.data_flows.iter().enumerate() {
-            d.validate_at(&child(&flows, i), out);
-            if !ids.insert(d.identity()) {
-                out.push(
-                    child(&flows, i),
-                    "samme datakategori og formål står der allerede",
-                );
-            }
-        }
+        out.each_within(
+            &format!("{p}/data_flows"),
+            &self.data_flows,
+            caps::DATA_FLOWS,
+            |out, at, d| {
+                d.validate_at(at, out);
+                if !ids.insert(d.identity()) {
+                    out.push(at, "samme datakategori og formål står der allerede");
+                }
+            },
+        );
+        out.limit_items(
+            &format!("{p}/subprocessor_revisions"),
+            self.subprocessor_revisions.len(),
+            caps::REVIEWED_REVISIONS,
+        );
     }
 }
 
 impl Validate for VerdictDraft {
     fn validate_at(&self, p: &str, out: &mut Violations) {
         self.content.validate_at(p, out);
-        out.limit_text(&format!("{p}/change_note"), &self.change_note, 4000);
+        out.limit_text(
+            &format!("{p}/change_note"),
+            &self.change_note,
+            crate::caps::CHANGE_NOTE,
+        );
     }
 }
 

@@ -11,9 +11,9 @@ use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use toolreg_core::assessment::{
-    Assessment, AssessmentInput, AssessmentKind, AssessmentStatus, Withdrawal,
+    Assessment, AssessmentInput, AssessmentKind, AssessmentStatus, WithdrawInput, Withdrawal,
 };
 use toolreg_core::verdict::{VerdictDraft, VerdictLevel, VerdictVersion};
 use toolreg_store::{assessment, verdict_version};
@@ -353,19 +353,6 @@ pub async fn publish(
         ))
         .insert_header((header::ETAG, crate::caching::etag_of(&version)))
         .json(version))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawInput {
-    /// Why, in words a municipality understands.
-    pub reason: String,
-}
-
-impl toolreg_core::Validate for WithdrawInput {
-    fn validate_at(&self, p: &str, out: &mut toolreg_core::Violations) {
-        out.require_text(&format!("{p}/reason"), &self.reason, 2000);
-    }
 }
 
 /// Withdraw an assessment: its verdicts stop being in force now; history keeps them.

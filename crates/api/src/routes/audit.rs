@@ -19,6 +19,7 @@ pub struct AuditQuery {
     /// Entries after this sequence number (for paging).
     pub after: Option<i64>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 

@@ -21,7 +21,9 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     pub kind: Option<OrganisationKind>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    #[param(max_length = 1024)]
     pub cursor: Option<String>,
 }
 

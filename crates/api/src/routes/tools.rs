@@ -162,8 +162,10 @@ pub struct ToolQuery {
     pub has_third_country_transfer: Option<bool>,
     pub processes_personal_data: Option<ProcessesPersonalData>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
+    #[param(max_length = 1024)]
     pub cursor: Option<String>,
 }
 

@@ -16,7 +16,9 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VendorQuery {
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    #[param(max_length = 1024)]
     pub cursor: Option<String>,
 }
 

@@ -1,0 +1,177 @@
+//! Caps on every list and text a caller can send. One number per field,
+//! used by validation (which checks a cap before looking inside, so the work
+//! per request stays bounded) and by the OpenAPI document (`maxLength`,
+//! `maxItems`), which reads them from [`FIELD_CAPS`] so the two cannot
+//! disagree.
+
+/// One cap on one property of one input schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cap {
+    /// Characters in a text.
+    Chars(usize),
+    /// Entries in a list.
+    Items(usize),
+    /// Entries in a list of texts, and characters in each.
+    ItemsOfChars(usize, usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FieldCap {
+    /// The schema's name in the OpenAPI document (the Rust type's name).
+    pub schema: &'static str,
+    pub field: &'static str,
+    pub cap: Cap,
+}
+
+const fn cap(schema: &'static str, field: &'static str, cap: Cap) -> FieldCap {
+    FieldCap { schema, field, cap }
+}
+
+// Tools.
+pub const TOOL_SLUG: usize = 80;
+pub const TOOL_NAME: usize = 200;
+pub const TOOL_SUMMARY: usize = 4000;
+pub const URL: usize = 500;
+pub const TOOL_CATEGORIES: usize = 20;
+pub const CATEGORY: usize = 40;
+pub const FEIDE_ATTRIBUTES: usize = 50;
+pub const FEIDE_ATTRIBUTE: usize = 100;
+pub const JUSTIFICATION: usize = 1000;
+pub const AI_FEATURES: usize = 20;
+pub const AI_FEATURE_NAME: usize = 200;
+pub const AI_FEATURE_DESCRIPTION: usize = 2000;
+
+// Organisations.
+pub const ORGANISATION_NAME: usize = 200;
+pub const ORG_NUMBER: usize = 20;
+pub const MUNICIPALITY_NUMBER: usize = 4;
+pub const COUNTRY: usize = 2;
+
+// Assessments and verdicts.
+pub const ASSESSMENT_TITLE: usize = 300;
+pub const ASSESSMENT_TOOLS: usize = 100;
+pub const WITHDRAWAL_REASON: usize = 2000;
+pub const VERDICT_SUMMARY: usize = 2000;
+pub const VERDICT_RATIONALE: usize = 20_000;
+pub const CHANGE_NOTE: usize = 4000;
+pub const CONDITIONS: usize = 100;
+pub const CONDITION_TEXT: usize = 2000;
+pub const SETTING_KEY: usize = 120;
+pub const FINDINGS: usize = 100;
+pub const FINDING_REF: usize = 20;
+pub const FINDING_TITLE: usize = 300;
+pub const FINDING_DESCRIPTION: usize = 10_000;
+pub const GDPR_ARTICLES: usize = 20;
+pub const GDPR_ARTICLE: usize = 20;
+pub const MEASURES: usize = 20;
+pub const MEASURE_DESCRIPTION: usize = 2000;
+pub const DATA_FLOWS: usize = 100;
+pub const DATA_CATEGORY: usize = 200;
+pub const PURPOSE: usize = 1000;
+pub const RETENTION: usize = 1000;
+pub const COUNTRIES: usize = 50;
+pub const RECIPIENTS: usize = 50;
+pub const RECIPIENT: usize = 200;
+pub const REVIEWED_REVISIONS: usize = 50;
+
+/// Every capped property of every input schema. Lists of closed vocabularies
+/// (age bands, platforms…) are capped at the vocabulary's size, since
+/// duplicates are refused anyway.
+pub const FIELD_CAPS: &[FieldCap] = &[
+    cap("ToolInput", "slug", Cap::Chars(TOOL_SLUG)),
+    cap("ToolInput", "name", Cap::Chars(TOOL_NAME)),
+    cap("ToolInput", "summary", Cap::Chars(TOOL_SUMMARY)),
+    cap("ToolInput", "website", Cap::Chars(URL)),
+    cap(
+        "ToolInput",
+        "categories",
+        Cap::ItemsOfChars(TOOL_CATEGORIES, CATEGORY),
+    ),
+    cap(
+        "ToolInput",
+        "age_bands",
+        Cap::Items(crate::tool::AgeBand::ALL.len()),
+    ),
+    cap(
+        "ToolInput",
+        "login_methods",
+        Cap::Items(crate::tool::LoginMethod::ALL.len()),
+    ),
+    cap(
+        "ToolInput",
+        "platforms",
+        Cap::Items(crate::tool::Platform::ALL.len()),
+    ),
+    cap(
+        "ToolInput",
+        "personal_data_basis",
+        Cap::Items(crate::tool::PersonalDataBasis::ALL.len()),
+    ),
+    cap(
+        "ToolInput",
+        "feide_attributes",
+        Cap::Items(FEIDE_ATTRIBUTES),
+    ),
+    cap("ToolInput", "ai_features", Cap::Items(AI_FEATURES)),
+    cap("FeideAttribute", "attribute", Cap::Chars(FEIDE_ATTRIBUTE)),
+    cap("FeideAttribute", "justification", Cap::Chars(JUSTIFICATION)),
+    cap("AiFeature", "name", Cap::Chars(AI_FEATURE_NAME)),
+    cap(
+        "AiFeature",
+        "description",
+        Cap::Chars(AI_FEATURE_DESCRIPTION),
+    ),
+    cap("OrganisationInput", "name", Cap::Chars(ORGANISATION_NAME)),
+    cap("OrganisationInput", "org_number", Cap::Chars(ORG_NUMBER)),
+    cap(
+        "OrganisationInput",
+        "municipality_number",
+        Cap::Chars(MUNICIPALITY_NUMBER),
+    ),
+    cap("OrganisationInput", "country", Cap::Chars(COUNTRY)),
+    cap("OrganisationInput", "website", Cap::Chars(URL)),
+    cap("AssessmentInput", "title", Cap::Chars(ASSESSMENT_TITLE)),
+    cap("AssessmentInput", "tool_ids", Cap::Items(ASSESSMENT_TOOLS)),
+    cap("WithdrawInput", "reason", Cap::Chars(WITHDRAWAL_REASON)),
+    cap("VerdictContent", "summary", Cap::Chars(VERDICT_SUMMARY)),
+    cap("VerdictContent", "rationale", Cap::Chars(VERDICT_RATIONALE)),
+    cap("VerdictContent", "conditions", Cap::Items(CONDITIONS)),
+    cap("VerdictContent", "findings", Cap::Items(FINDINGS)),
+    cap("VerdictContent", "data_flows", Cap::Items(DATA_FLOWS)),
+    cap(
+        "VerdictContent",
+        "subprocessor_revisions",
+        Cap::Items(REVIEWED_REVISIONS),
+    ),
+    cap("VerdictDraft", "change_note", Cap::Chars(CHANGE_NOTE)),
+    cap("Condition", "text", Cap::Chars(CONDITION_TEXT)),
+    cap("Condition", "setting_key", Cap::Chars(SETTING_KEY)),
+    cap("Finding", "ref", Cap::Chars(FINDING_REF)),
+    cap("Finding", "title", Cap::Chars(FINDING_TITLE)),
+    cap("Finding", "description", Cap::Chars(FINDING_DESCRIPTION)),
+    cap(
+        "Finding",
+        "gdpr_articles",
+        Cap::ItemsOfChars(GDPR_ARTICLES, GDPR_ARTICLE),
+    ),
+    cap("Finding", "measures", Cap::Items(MEASURES)),
+    cap("Measure", "description", Cap::Chars(MEASURE_DESCRIPTION)),
+    cap("DataFlow", "data_category", Cap::Chars(DATA_CATEGORY)),
+    cap(
+        "DataFlow",
+        "subjects",
+        Cap::Items(crate::data_flow::DataSubject::ALL.len()),
+    ),
+    cap("DataFlow", "purpose", Cap::Chars(PURPOSE)),
+    cap(
+        "DataFlow",
+        "storage_countries",
+        Cap::ItemsOfChars(COUNTRIES, COUNTRY),
+    ),
+    cap("DataFlow", "retention", Cap::Chars(RETENTION)),
+    cap(
+        "DataFlow",
+        "recipients",
+        Cap::ItemsOfChars(RECIPIENTS, RECIPIENT),
+    ),
+];
