@@ -87,6 +87,21 @@ pub fn required_if_match(req: &HttpRequest) -> Result<String, Problem> {
         .ok_or_else(Problem::precondition_required)
 }
 
+/// `If-Match` as an extractor. Handlers take it after the path and before
+/// the body, so a missing precondition is 428 whatever the body holds,
+/// while a stale one is judged (412) only once the request is otherwise
+/// valid.
+pub struct IfMatch(pub String);
+
+impl actix_web::FromRequest for IfMatch {
+    type Error = Problem;
+    type Future = std::future::Ready<Result<Self, Problem>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(required_if_match(req).map(IfMatch))
+    }
+}
+
 /// Check `If-Match` against the current representation's ETag.
 pub fn check_if_match(if_match: &str, current_etag: &str) -> Result<(), Problem> {
     // Strong comparison (RFC 9110 §13.1.1): a weak tag never matches.

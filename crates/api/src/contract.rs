@@ -23,6 +23,7 @@ pub fn complete(doc: &mut Value) {
     merge_all_of(doc);
     mark_request_bodies_strict(doc);
     apply_caps(doc);
+    forbid_control_characters(doc);
     add_error_responses(doc);
 }
 
@@ -183,6 +184,78 @@ fn non_null_member(property: &mut Value) -> &mut Value {
 fn set(node: &mut Value, key: &str, n: usize) {
     if let Some(obj) = node.as_object_mut() {
         obj.insert(key.into(), json!(n));
+    }
+}
+
+/// Text without the control characters `request_guard` and `json_text`
+/// refuse: tab and line breaks are allowed in bodies and query values.
+const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+/// Path segments: no control characters at all.
+const PATH_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
+fn is_free_text(schema: &Value) -> bool {
+    let is_string = match &schema["type"] {
+        Value::String(t) => t == "string",
+        Value::Array(ts) => ts.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    is_string
+        && schema.get("format").is_none()
+        && schema.get("enum").is_none()
+        && schema.get("pattern").is_none()
+}
+
+/// Say in the document which characters text may hold: every free text of
+/// a request body and every text parameter.
+fn forbid_control_characters(doc: &mut Value) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for s in schemas.values_mut() {
+            let strict = s.get("additionalProperties") == Some(&json!(false));
+            let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if !strict {
+                continue;
+            }
+            for p in props.values_mut() {
+                let target = non_null_member(p);
+                let target = if target["type"] == "array" {
+                    &mut target["items"]
+                } else {
+                    target
+                };
+                if is_free_text(target) {
+                    target["pattern"] = json!(TEXT_PATTERN);
+                }
+            }
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut() {
+            for p in op
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                let pattern = match p["in"].as_str() {
+                    Some("path") => PATH_PATTERN,
+                    Some("query") => TEXT_PATTERN,
+                    _ => continue,
+                };
+                if let Some(schema) = p.get_mut("schema") {
+                    if is_free_text(schema) {
+                        schema["pattern"] = json!(pattern);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -81,19 +81,53 @@ fn parse_document<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
         Ok(v) => v,
-        Err(e) => {
-            let pointer = pointer_of(e.path());
-            let inner = e.into_inner();
-            return Err(if inner.is_syntax() || inner.is_eof() {
-                malformed(&inner)
-            } else {
-                Problem::invalid_input(shorten(pointer), shorten(explain(&inner)))
-            });
+        Err(e) if e.inner().to_string().starts_with("invalid type: floating point") => {
+            return parse_with_whole_floats(bytes);
         }
+        Err(e) => return Err(field_problem(e)),
     };
     // One document: `{…} xyz` or two documents back to back are refused.
     de.end().map_err(|e| malformed(&e))?;
     Ok(value)
+}
+
+fn field_problem<E: std::fmt::Display + Into<serde_json::Error>>(
+    e: serde_path_to_error::Error<E>,
+) -> Problem {
+    let pointer = pointer_of(e.path());
+    let inner: serde_json::Error = e.into_inner().into();
+    if inner.is_syntax() || inner.is_eof() {
+        malformed(&inner)
+    } else {
+        Problem::invalid_input(shorten(pointer), shorten(explain(&inner)))
+    }
+}
+
+/// JSON (and JSON Schema's `integer`) does not tell `3` from `3.0`; serde
+/// does. Only when a body fails on that is it read again with such numbers
+/// made whole, so the common path parses once.
+fn parse_with_whole_floats<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    use serde_json::Value;
+    fn whole(v: &mut Value) {
+        match v {
+            Value::Number(n) => {
+                if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                    if n.is_f64() {
+                        // Exact: |f| < 2^53, and the cast truncates nothing.
+                        #[allow(clippy::cast_possible_truncation)]
+                        let i = f as i64;
+                        *v = Value::from(i);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(whole),
+            Value::Object(map) => map.values_mut().for_each(whole),
+            _ => {}
+        }
+    }
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    whole(&mut value);
+    serde_path_to_error::deserialize::<_, T>(value).map_err(field_problem)
 }
 
 fn malformed(e: &serde_json::Error) -> Problem {
@@ -206,6 +240,17 @@ mod tests {
         assert!(
             msg.starts_with("ukjent felt") && msg.contains("colour"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        let ok = parse_document::<Outer>(br#"{"items":[{"score":3.0},{"score":4}]}"#);
+        assert!(ok.is_ok());
+        let err = parse_document::<Outer>(br#"{"items":[{"score":3.5}]}"#).err();
+        assert_eq!(
+            err.map(|p| p.errors[0].pointer.clone()).as_deref(),
+            Some("/items/0/score")
         );
     }
 

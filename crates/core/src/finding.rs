@@ -87,11 +87,15 @@ pub struct Finding {
     pub category: FindingCategory,
     #[serde(default)]
     pub gdpr_articles: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub likelihood: u8,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub consequence: u8,
     #[serde(default)]
     pub measures: Vec<Measure>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub residual_likelihood: u8,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub residual_consequence: u8,
     pub treatment: Treatment,
     pub provenance: Provenance,

@@ -37,6 +37,7 @@ impl VerdictLevel {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewedSubprocessors {
     pub tool_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub revision: i32,
 }
 
@@ -162,10 +163,15 @@ impl Validate for VerdictContent {
                 }
             },
         );
-        out.limit_items(
+        out.each_within(
             &format!("{p}/subprocessor_revisions"),
-            self.subprocessor_revisions.len(),
+            &self.subprocessor_revisions,
             caps::REVIEWED_REVISIONS,
+            |out, at, r| {
+                if r.revision < 1 {
+                    out.push(format!("{at}/revision"), "revisjoner er nummerert fra 1");
+                }
+            },
         );
     }
 }

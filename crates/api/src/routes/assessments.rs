@@ -4,7 +4,7 @@
 use super::parse_id;
 use crate::access::AsReviewer;
 use crate::blocking::with_db;
-use crate::caching::{json_response, required_if_match, CachePolicy};
+use crate::caching::{json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -258,10 +258,11 @@ pub async fn replace_draft(
     state: web::Data<AppState>,
     AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
+    IfMatch(if_match): IfMatch,
     body: JsonBody<VerdictDraft>,
 ) -> Result<HttpResponse, Problem> {
-    let expected = revision_from_if_match(&required_if_match(&req)?)?;
     let id = parse_id("id", &path)?;
+    let expected = revision_from_if_match(&if_match)?;
     let draft = body.0;
     let request_id = crate::audit::request_id(&req);
     let body = with_db(&state, move |conn| {
@@ -310,9 +311,10 @@ pub async fn publish(
     state: web::Data<AppState>,
     AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
+    IfMatch(if_match): IfMatch,
 ) -> Result<HttpResponse, Problem> {
-    let expected = revision_from_if_match(&required_if_match(&req)?)?;
     let id = parse_id("id", &path)?;
+    let expected = revision_from_if_match(&if_match)?;
     let four_eyes = state.four_eyes;
     let request_id = crate::audit::request_id(&req);
     let (version, tool) = with_db(&state, move |conn| {

@@ -4,7 +4,7 @@ use super::parse_id;
 use crate::access::AsAdmin;
 use crate::blocking::with_db;
 use crate::caching::{
-    check_if_match, etag_header, etag_of, json_response, required_if_match, CachePolicy,
+    check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch,
 };
 use crate::json_body::JsonBody;
 use crate::pagination::{encode_cursor, page_request, ListBody};
@@ -137,6 +137,7 @@ pub async fn create_organisation(
     responses(
         (status = 200, description = "Updated", body = Organisation, headers(("ETag" = String))),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Organisation number taken", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -148,9 +149,9 @@ pub async fn update_organisation(
     state: web::Data<AppState>,
     AsAdmin(caller): AsAdmin,
     path: web::Path<String>,
+    IfMatch(if_match): IfMatch,
     body: JsonBody<OrganisationInput>,
 ) -> Result<HttpResponse, Problem> {
-    let if_match = required_if_match(&req)?;
     let id = parse_id("id", &path)?;
     let input = body.0;
     let request_id = crate::audit::request_id(&req);

@@ -5,7 +5,7 @@
 use crate::access::{AsToolEditor, Caller, Who};
 use crate::blocking::with_db;
 use crate::caching::{
-    check_if_match, etag_header, etag_of, etag_of_bytes, json_response, required_if_match, respond,
+    check_if_match, etag_header, etag_of, etag_of_bytes, json_response, respond, IfMatch,
     CachePolicy,
 };
 use crate::json_body::JsonBody;
@@ -361,9 +361,9 @@ pub async fn update_tool(
     state: web::Data<AppState>,
     AsToolEditor(caller): AsToolEditor,
     path: web::Path<String>,
+    IfMatch(if_match): IfMatch,
     body: JsonBody<ToolInput>,
 ) -> Result<HttpResponse, Problem> {
-    let if_match = required_if_match(&req)?;
     let key = path.into_inner();
     let input = body.0;
     let request_id = crate::audit::request_id(&req);
@@ -505,6 +505,7 @@ pub async fn get_verdict_version(
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// RFC 3339 time, e.g. `2025-06-01T00:00:00Z`.
+    #[param(format = DateTime)]
     pub as_of: String,
 }
 
@@ -559,8 +560,10 @@ pub async fn verdict_as_of(
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// `{assessment_id}:{version}` from the history.
+    #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[0-9]{1,9}$")]
     pub from: String,
     /// `{assessment_id}:{version}` from the history.
+    #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[0-9]{1,9}$")]
     pub to: String,
 }
 
