@@ -15,23 +15,42 @@ enum Caller {
     VendorOfTool,
     OtherVendor,
     Reviewer,
+    /// A reviewer of another reviewer organisation than the assessment's.
+    OtherReviewer,
+    /// A reviewer token whose organisation is not registered.
+    UnknownReviewer,
+    /// A reviewer token naming a vendor organisation.
+    VendorAsReviewer,
     Admin,
 }
 
 use Caller::*;
-const ALL: [Caller; 6] = [
+const ALL: [Caller; 9] = [
     Anonymous,
     Municipality,
     VendorOfTool,
     OtherVendor,
     Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
     Admin,
 ];
 const PUBLIC: &[Caller] = &ALL;
 const ADMIN: &[Caller] = &[Admin];
-const REVIEWER: &[Caller] = &[Reviewer];
-const AUDIT: &[Caller] = &[Reviewer, Admin];
-const TOOL_EDIT: &[Caller] = &[VendorOfTool, Reviewer, Admin];
+/// Acting on one assessment: its own organisation's reviewers only.
+const ASSESSMENT_REVIEWER: &[Caller] = &[Reviewer];
+/// Starting an assessment: any registered reviewer, for its own organisation
+/// (the body here is invalid, so neither gets far enough to create one).
+const ANY_REVIEWER: &[Caller] = &[Reviewer, OtherReviewer, UnknownReviewer, VendorAsReviewer];
+const AUDIT: &[Caller] = &[
+    Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
+    Admin,
+];
+const TOOL_EDIT: &[Caller] = &[VendorOfTool, Reviewer, OtherReviewer, Admin];
 
 #[test]
 fn every_route_answers_every_caller_as_the_policy_says() {
@@ -79,8 +98,54 @@ fn every_route_answers_every_caller_as_the_policy_says() {
                 Some("971032146"),
             )),
         ),
+        (
+            OtherReviewer,
+            Some(token(dir.path(), "sikt", &["reviewer"], Some("919477822"))),
+        ),
+        (
+            UnknownReviewer,
+            Some(token(
+                dir.path(),
+                "stranger",
+                &["reviewer"],
+                Some("923609016"),
+            )),
+        ),
+        (
+            VendorAsReviewer,
+            Some(token(
+                dir.path(),
+                "kahoot-reviewer",
+                &["reviewer"],
+                Some("997770234"),
+            )),
+        ),
         (Admin, Some(token(dir.path(), "admin", &["admin"], None))),
     ];
+    let bearer_of = |who: Caller| {
+        tokens
+            .iter()
+            .find(|(c, _)| *c == who)
+            .and_then(|(_, t)| t.clone())
+            .expect("token")
+    };
+
+    // An assessment of KS's own, to act on.
+    let ks = get("/api/v1/organisations?kind=reviewer");
+    let ks_id = ks["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
+        .map(|o| o["id"].clone())
+        .expect("KS in the sample data");
+    let own: Value = http
+        .post(url("/api/v1/assessments"))
+        .bearer_auth(bearer_of(Reviewer))
+        .json(&json!({"kind": "triage", "title": "Tilgangstest", "tool_ids": [tool_id], "reviewer_org_id": ks_id}))
+        .send()
+        .and_then(|r| r.json())
+        .expect("own assessment");
+    let own = own["id"].as_str().expect("assessment id").to_string();
+    let valid_draft = json!({"level": "approved", "summary": "Greit", "change_note": "x"});
 
     let tool_input = |slug: &str| json!({"slug": slug, "name": "Ny", "vendor_id": vendor_id, "processes_personal_data": "no"});
     type Build<'a> = Box<dyn Fn(&str) -> RequestBuilder + 'a>;
@@ -235,9 +300,15 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             }),
         ),
         (
+            "GET",
+            "/api/v1/assessments",
+            &[Reviewer, OtherReviewer],
+            Box::new(|_| http.get(url("/api/v1/assessments?status=draft"))),
+        ),
+        (
             "POST",
             "/api/v1/assessments",
-            REVIEWER,
+            ANY_REVIEWER,
             Box::new(|_| http.post(url("/api/v1/assessments")).json(&json!({}))),
         ),
         (
@@ -249,31 +320,36 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         (
             "GET",
             "/api/v1/assessments/{id}/draft",
-            REVIEWER,
-            Box::new(|_| http.get(url(&format!("/api/v1/assessments/{missing}/draft")))),
+            ASSESSMENT_REVIEWER,
+            Box::new(|_| http.get(url(&format!("/api/v1/assessments/{own}/draft")))),
         ),
         (
             "PUT",
             "/api/v1/assessments/{id}/draft",
-            REVIEWER,
+            ASSESSMENT_REVIEWER,
             Box::new(|_| {
-                http.put(url(&format!("/api/v1/assessments/{missing}/draft")))
-                    .json(&json!({}))
+                // A stale ETag: the owner gets 412, everyone else 403.
+                http.put(url(&format!("/api/v1/assessments/{own}/draft")))
+                    .header("If-Match", "\"draft-0\"")
+                    .json(&valid_draft)
             }),
         ),
         (
             "POST",
             "/api/v1/assessments/{id}/publish",
-            REVIEWER,
-            Box::new(|_| http.post(url(&format!("/api/v1/assessments/{missing}/publish")))),
+            ASSESSMENT_REVIEWER,
+            Box::new(|_| {
+                http.post(url(&format!("/api/v1/assessments/{own}/publish")))
+                    .header("If-Match", "\"draft-0\"")
+            }),
         ),
         (
             "POST",
             "/api/v1/assessments/{id}/withdraw",
-            REVIEWER,
+            ASSESSMENT_REVIEWER,
             Box::new(|_| {
-                http.post(url(&format!("/api/v1/assessments/{missing}/withdraw")))
-                    .json(&json!({"reason": "x"}))
+                http.post(url(&format!("/api/v1/assessments/{own}/withdraw")))
+                    .json(&json!({"reason": "Tilgangstest"}))
             }),
         ),
         (

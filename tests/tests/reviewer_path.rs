@@ -163,6 +163,22 @@ fn walk(api: &Api) {
         .as_str()
         .expect("assessment id")
         .to_string();
+
+    // Never published: hidden from everyone but its organisation's
+    // reviewers, who find it in their own list.
+    assert_eq!(api.get(&format!("/assessments/{a}")).status(), 404);
+    let as_reviewer = |path: &str| {
+        api.http
+            .get(api.url(path))
+            .bearer_auth(&api.drafter)
+            .send()
+            .expect("GET")
+    };
+    assert_eq!(as_reviewer(&format!("/assessments/{a}")).status(), 200);
+    let drafts = ok_json(as_reviewer("/assessments?status=draft"), 200);
+    assert_eq!(drafts["items"][0]["id"], a.as_str(), "{drafts}");
+    let published = ok_json(as_reviewer("/assessments?status=published"), 200);
+    assert_eq!(published["items"], json!([]));
     let d = api
         .http
         .get(api.url(&format!("/assessments/{a}/draft")))

@@ -61,6 +61,62 @@ impl Caller {
     }
 }
 
+/// The organisation a caller acts for in `role`: the one whose number is
+/// the token's `org` claim, registered here, and of a kind that can hold
+/// the role (only vendors act as vendors; reviewers are reviewer bodies,
+/// networks, municipalities or counties). Anything else is 403, so a token
+/// for an unknown organisation can do nothing in anyone's name.
+pub fn acting_org(
+    conn: &mut toolreg_store::DbConnection,
+    caller: &Caller,
+    role: Role,
+) -> Result<toolreg_core::organisation::Organisation, Problem> {
+    use toolreg_core::organisation::OrganisationKind as Kind;
+    let number = caller.principal.org().ok_or_else(|| {
+        forbidden_because("Tokenet sier ikke hvilken organisasjon du handler for (org).")
+    })?;
+    let org = toolreg_store::organisation::find_by_org_number(conn, number)?.ok_or_else(|| {
+        forbidden_because("Organisasjonen i tokenet er ikke registrert i registeret.")
+    })?;
+    let fits = match role {
+        Role::Reviewer => matches!(
+            org.kind,
+            Kind::Reviewer | Kind::Network | Kind::Municipality | Kind::County
+        ),
+        Role::Vendor => org.kind == Kind::Vendor,
+        Role::Municipality => matches!(org.kind, Kind::Municipality | Kind::County),
+        Role::Admin => true,
+    };
+    if fits {
+        Ok(org)
+    } else {
+        Err(forbidden_because(
+            "Organisasjonen i tokenet kan ikke ha denne rollen.",
+        ))
+    }
+}
+
+/// A reviewer acting on an assessment: only for its own reviewer
+/// organisation.
+pub fn may_review(
+    conn: &mut toolreg_store::DbConnection,
+    caller: &Caller,
+    reviewer_org_id: uuid::Uuid,
+) -> Result<(), Problem> {
+    let org = acting_org(conn, caller, Role::Reviewer)?;
+    if org.id == reviewer_org_id {
+        Ok(())
+    } else {
+        Err(forbidden_because(
+            "Vurderingen tilhører en annen organisasjon; bare dens vurderere kan endre den.",
+        ))
+    }
+}
+
+pub fn forbidden_because(detail: &str) -> Problem {
+    Problem::new(StatusCode::FORBIDDEN, "forbidden", "Ingen tilgang").detail(detail)
+}
+
 pub fn forbidden() -> Problem {
     Problem::new(StatusCode::FORBIDDEN, "forbidden", "Ingen tilgang")
         .detail("Du har ikke rettighet til denne handlingen.")
@@ -284,6 +340,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/organisations", Who::Admin),
     ("GET", "/api/v1/organisations/{id}", Who::Anyone),
     ("PUT", "/api/v1/organisations/{id}", Who::Admin),
+    ("GET", "/api/v1/assessments", Who::Reviewer),
     ("POST", "/api/v1/assessments", Who::Reviewer),
     ("GET", "/api/v1/assessments/{id}", Who::Anyone),
     ("GET", "/api/v1/assessments/{id}/draft", Who::Reviewer),

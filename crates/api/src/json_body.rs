@@ -81,7 +81,11 @@ fn parse_document<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
         Ok(v) => v,
-        Err(e) if e.inner().to_string().starts_with("invalid type: floating point") => {
+        Err(e)
+            if e.inner()
+                .to_string()
+                .starts_with("invalid type: floating point") =>
+        {
             return parse_with_whole_floats(bytes);
         }
         Err(e) => return Err(field_problem(e)),

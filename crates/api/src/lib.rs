@@ -63,6 +63,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::create_organisation)
                 .service(organisations::get_organisation)
                 .service(organisations::update_organisation)
+                .service(assessments::list_assessments)
                 .service(assessments::create_assessment)
                 .service(assessments::get_assessment)
                 .service(assessments::get_draft)

@@ -36,6 +36,12 @@ fn document_is_openapi_3_1_and_complete() {
             let responses = op["responses"].as_object().expect("responses");
             assert!(!responses.is_empty(), "{method} {path} has no responses");
             let documents_problem = responses.iter().any(|(code, r)| {
+                let r = match r["$ref"].as_str() {
+                    Some(target) => doc
+                        .pointer(target.trim_start_matches('#'))
+                        .unwrap_or(&serde_json::Value::Null),
+                    None => r,
+                };
                 (code.starts_with('4') || code.starts_with('5'))
                     && r["content"]["application/problem+json"].is_object()
             });

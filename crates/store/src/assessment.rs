@@ -434,3 +434,56 @@ pub fn withdraw(
         get(conn, id)
     })
 }
+
+/// A reviewer organisation's own assessments, by title then id, optionally
+/// of one status. Tool ids come in one query for the whole page.
+pub fn list_for_reviewer(
+    conn: &mut DbConnection,
+    reviewer_org_id: Uuid,
+    status: Option<AssessmentStatus>,
+    page: &crate::page::PageRequest,
+) -> StoreResult<crate::page::Page<Assessment>> {
+    let mut q = assessments::table
+        .filter(assessments::reviewer_org_id.eq(reviewer_org_id.to_string()))
+        .select(AssessmentRow::as_select())
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(assessments::status.eq(s.as_str()));
+    }
+    if let Some((title, id)) = page.after() {
+        q = q.filter(
+            assessments::title
+                .gt(title.to_string())
+                .or(assessments::title
+                    .eq(title.to_string())
+                    .and(assessments::id.gt(id.to_string()))),
+        );
+    }
+    let rows: Vec<AssessmentRow> = q
+        .order((assessments::title.asc(), assessments::id.asc()))
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut tools: std::collections::HashMap<String, Vec<Uuid>> = std::collections::HashMap::new();
+    for (a, t) in assessment_tools::table
+        .filter(assessment_tools::assessment_id.eq_any(&ids))
+        .order(assessment_tools::tool_id.asc())
+        .select((assessment_tools::assessment_id, assessment_tools::tool_id))
+        .load::<(String, String)>(conn)?
+    {
+        tools
+            .entry(a)
+            .or_default()
+            .push(parse_uuid("assessment_tools.tool_id", &t)?);
+    }
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let t = tools.remove(&r.id).unwrap_or_default();
+            r.into_domain(t)
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(crate::page::Page::from_fetched(items, page.limit, |a| {
+        (a.title.clone(), a.id.to_string())
+    }))
+}

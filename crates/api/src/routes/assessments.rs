@@ -2,10 +2,11 @@
 //! and the actions that move an assessment on (publish, withdraw).
 
 use super::parse_id;
-use crate::access::AsReviewer;
+use crate::access::{may_review, AsReviewer, Caller};
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
+use crate::pagination::{encode_cursor, page_request, ListBody};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
@@ -67,7 +68,79 @@ fn public_body(a: Assessment, versions: Vec<VerdictVersion>) -> AssessmentBody {
     }
 }
 
-/// The published part of an assessment.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentQuery {
+    /// Only assessments with this status.
+    pub status: Option<AssessmentStatus>,
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    #[param(max_length = 1024)]
+    pub cursor: Option<String>,
+}
+
+/// One line of a reviewer organisation's list of assessments.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AssessmentListItem {
+    pub id: Uuid,
+    pub kind: AssessmentKind,
+    pub title: String,
+    pub tool_ids: Vec<Uuid>,
+    pub status: AssessmentStatus,
+    pub latest_version: Option<i32>,
+    /// Send as `If-Match` when saving or publishing the draft.
+    pub draft_revision: i64,
+    pub draft_updated_by: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The caller's own organisation's assessments, drafts included, by title.
+#[utoipa::path(
+    tag = "assessments",
+    params(AssessmentQuery),
+    responses(
+        (status = 200, description = "A page of assessments", body = ListBody<AssessmentListItem>),
+    )
+)]
+#[get("/assessments")]
+pub async fn list_assessments(
+    state: web::Data<AppState>,
+    AsReviewer(caller): AsReviewer,
+    query: crate::query::QueryParams<AssessmentQuery>,
+) -> Result<HttpResponse, Problem> {
+    let q = query.into_inner();
+    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let body = with_db(&state, move |conn| {
+        let org = crate::access::acting_org(conn, &caller, toolreg_auth::Role::Reviewer)?;
+        let p = assessment::list_for_reviewer(conn, org.id, q.status, &page)?;
+        Ok(ListBody {
+            items: p
+                .items
+                .into_iter()
+                .map(|a| AssessmentListItem {
+                    id: a.id,
+                    kind: a.kind,
+                    title: a.title,
+                    tool_ids: a.tool_ids,
+                    status: a.status,
+                    latest_version: a.latest_version,
+                    draft_revision: a.draft_revision,
+                    draft_updated_by: a.draft_updated_by,
+                    updated_at: a.updated_at,
+                })
+                .collect(),
+            next_cursor: p.next.as_ref().map(encode_cursor),
+        })
+    })
+    .await?;
+    // Drafts change without notice to caches: never stored.
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body))
+}
+
+/// The published part of an assessment. One never published is visible
+/// only to its own organisation's reviewers (404 to everyone else).
 #[utoipa::path(
     tag = "assessments",
     params(("id" = Uuid, Path, description = "Assessment id")),
@@ -81,11 +154,19 @@ fn public_body(a: Assessment, versions: Vec<VerdictVersion>) -> AssessmentBody {
 pub async fn get_assessment(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
     let body = with_db(&state, move |conn| {
         let a = assessment::get(conn, id)?;
+        let published = a.latest_version.is_some();
+        if !published
+            && (caller.require(crate::access::Who::Reviewer).is_err()
+                || may_review(conn, &caller, a.reviewer_org_id).is_err())
+        {
+            return Err(Problem::not_found("vurderingen finnes ikke"));
+        }
         let versions = verdict_version::list_for_assessment(conn, id)?;
         Ok(public_body(a, versions))
     })
@@ -124,6 +205,7 @@ pub async fn create_assessment(
             "assessment.create",
             |a: &Assessment| format!("assessments/{}", a.id),
             |conn| {
+                may_review(conn, &caller, input.reviewer_org_id)?;
                 Ok(assessment::create(
                     conn,
                     Uuid::now_v7(),
@@ -211,12 +293,13 @@ fn draft_response(body: &DraftBody) -> HttpResponse {
 #[get("/assessments/{id}/draft")]
 pub async fn get_draft(
     state: web::Data<AppState>,
-    AsReviewer(_reviewer): AsReviewer,
+    AsReviewer(caller): AsReviewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
     let body = with_db(&state, move |conn| {
         let a = assessment::get(conn, id)?;
+        may_review(conn, &caller, a.reviewer_org_id)?;
         draft_body(conn, &a)
     })
     .await?;
@@ -273,6 +356,8 @@ pub async fn replace_draft(
             "assessment.draft",
             |d: &DraftBody| format!("assessments/{}", d.assessment_id),
             |conn| {
+                let current = assessment::get(conn, id)?;
+                may_review(conn, &caller, current.reviewer_org_id)?;
                 let a = assessment::replace_draft(
                     conn,
                     id,
@@ -323,6 +408,7 @@ pub async fn publish(
         // A later edit by someone else changes the draft revision, so the
         // If-Match check inside publish closes the gap after this read.
         let current = assessment::get(conn, id)?;
+        may_review(conn, &caller, current.reviewer_org_id)?;
         if four_eyes && current.draft_updated_by.as_deref() == Some(caller.sub()) {
             return Err(Problem::new(StatusCode::FORBIDDEN, "four-eyes", "En annen må publisere").detail(
                 "Du var den siste som endret utkastet. En annen vurderer må kontrollere og publisere det.",
@@ -388,6 +474,8 @@ pub async fn withdraw(
             "assessment.withdraw",
             |a: &AssessmentBody| format!("assessments/{}", a.id),
             |conn| {
+                let current = assessment::get(conn, id)?;
+                may_review(conn, &caller, current.reviewer_org_id)?;
                 let a = assessment::withdraw(
                     conn,
                     id,

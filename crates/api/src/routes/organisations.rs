@@ -3,9 +3,7 @@
 use super::parse_id;
 use crate::access::AsAdmin;
 use crate::blocking::with_db;
-use crate::caching::{
-    check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch,
-};
+use crate::caching::{check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
 use crate::pagination::{encode_cursor, page_request, ListBody};
 use crate::problem::Problem;

@@ -5,8 +5,8 @@
 use crate::access::{AsToolEditor, Caller, Who};
 use crate::blocking::with_db;
 use crate::caching::{
-    check_if_match, etag_header, etag_of, etag_of_bytes, json_response, respond, IfMatch,
-    CachePolicy,
+    check_if_match, etag_header, etag_of, etag_of_bytes, json_response, respond, CachePolicy,
+    IfMatch,
 };
 use crate::json_body::JsonBody;
 use crate::pagination::{encode_cursor, next_link, page_request, ListBody};
@@ -111,8 +111,11 @@ fn may_edit_tools_of(
     vendor_id: Uuid,
 ) -> Result<(), Problem> {
     // The `AsToolEditor` extractor has already turned anonymous callers away.
-    if caller.require(Who::ReviewersAndAdmins).is_ok() {
+    if caller.require(Who::Admin).is_ok() {
         return Ok(());
+    }
+    if caller.require(Who::Reviewer).is_ok() {
+        return crate::access::acting_org(conn, caller, toolreg_auth::Role::Reviewer).map(|_| ());
     }
     let vendor = organisation::get(conn, vendor_id)?;
     if caller.is_vendor_of(vendor.org_number.as_deref()) {
@@ -560,10 +563,14 @@ pub async fn verdict_as_of(
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// `{assessment_id}:{version}` from the history.
-    #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[0-9]{1,9}$")]
+    #[param(
+        pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[0-9]{1,9}$"
+    )]
     pub from: String,
     /// `{assessment_id}:{version}` from the history.
-    #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[0-9]{1,9}$")]
+    #[param(
+        pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[0-9]{1,9}$"
+    )]
     pub to: String,
 }
 
