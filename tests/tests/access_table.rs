@@ -358,6 +358,18 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             AUDIT,
             Box::new(|_| http.get(url("/api/v1/audit"))),
         ),
+        (
+            "GET",
+            "/api/v1/audit/checkpoints",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/audit/checkpoints"))),
+        ),
+        (
+            "GET",
+            "/.well-known/toolreg-audit-key",
+            PUBLIC,
+            Box::new(|_| http.get(url("/.well-known/toolreg-audit-key"))),
+        ),
     ];
 
     // The table covers exactly what the service documents.

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .app_data(json_body::payload_config())
         .service(health::healthz)
         .service(health::readyz)
+        .service(routes::audit::audit_key)
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .service(openapi::openapi_json)
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assessments::replace_draft)
                 .service(assessments::publish)
                 .service(assessments::withdraw)
+                .service(routes::audit::list_checkpoints)
                 .service(routes::audit::list_audit),
         );
 }

@@ -194,6 +194,15 @@ impl From<StoreError> for Problem {
                 Problem::unavailable("Mange skriver samtidig. Prøv igjen om et øyeblikk.")
                     .header("Retry-After", "1")
             }
+            StoreError::Tampered { what } => {
+                tracing::error!(%what, "stored content does not match its hash; not served");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "integrity",
+                    "Lagret innhold er endret",
+                )
+                .detail("Innholdet stemmer ikke med sin kontrollsum og vises derfor ikke. Feilen er logget.")
+            }
             StoreError::Connection(m) => {
                 tracing::error!(error = %m, "database unavailable");
                 Problem::unavailable("Databasen svarer ikke akkurat nå. Prøv igjen om litt.")

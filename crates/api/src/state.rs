@@ -14,6 +14,9 @@ pub struct AppState {
     /// A reviewer may not publish a draft they were the last to edit.
     pub four_eyes: bool,
     pub limits: Arc<Limits>,
+    /// The key audit checkpoints are signed with, published at
+    /// `/.well-known/toolreg-audit-key`.
+    pub audit_key: Option<toolreg_core::checkpoint::PublicKey>,
 }
 
 impl AppState {
@@ -24,6 +27,12 @@ impl AppState {
             validator: Arc::new(validator),
             four_eyes,
             limits: Arc::new(Limits::new(limits)),
+            audit_key: None,
         }
+    }
+
+    pub fn with_audit_key(mut self, key: toolreg_core::checkpoint::PublicKey) -> Self {
+        self.audit_key = Some(key);
+        self
     }
 }

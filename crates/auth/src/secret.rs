@@ -24,25 +24,52 @@ pub enum SecretError {
 /// Read the secret from `dir/jwt-secret`, creating it (mode 0600) if absent.
 pub fn load_or_create(dir: &Path) -> Result<Vec<u8>, SecretError> {
     let path = dir.join(SECRET_FILE);
+    let text = load_or_create_text(dir, SECRET_FILE, |bytes: [u8; 48]| {
+        URL_SAFE_NO_PAD.encode(bytes)
+    })?;
+    if text.len() < 32 {
+        return Err(SecretError::TooShort {
+            path: path.display().to_string(),
+        });
+    }
+    Ok(text.into_bytes())
+}
+
+/// The Ed25519 seed that signs audit checkpoints, as standard base64, from
+/// `dir/audit-signing-key`, created (mode 0600) if absent.
+pub fn load_or_create_audit_key(dir: &Path) -> Result<String, SecretError> {
+    load_or_create_text(dir, AUDIT_KEY_FILE, |bytes: [u8; 32]| {
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    })
+}
+
+pub const AUDIT_KEY_FILE: &str = "audit-signing-key";
+
+/// Whether a key file is already there (so callers can say when they made
+/// a new one).
+pub fn exists(dir: &Path, name: &str) -> bool {
+    dir.join(name).exists()
+}
+
+/// The trimmed text of `dir/name`, or `encode`d fresh random bytes written
+/// there first, readable by the owner only.
+fn load_or_create_text<const N: usize>(
+    dir: &Path,
+    name: &str,
+    encode: impl FnOnce([u8; N]) -> String,
+) -> Result<String, SecretError> {
+    let path = dir.join(name);
     let io = |source| SecretError::Io {
         path: path.display().to_string(),
         source,
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let secret = text.trim().as_bytes().to_vec();
-            if secret.len() < 32 {
-                return Err(SecretError::TooShort {
-                    path: path.display().to_string(),
-                });
-            }
-            Ok(secret)
-        }
+        Ok(text) => Ok(text.trim().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(io)?;
-            let mut bytes = [0u8; 48];
+            create_private_dir(dir).map_err(io)?;
+            let mut bytes = [0u8; N];
             getrandom::fill(&mut bytes).map_err(|e| SecretError::Random(e.to_string()))?;
-            let text = URL_SAFE_NO_PAD.encode(bytes);
+            let text = encode(bytes);
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
@@ -52,8 +79,23 @@ pub fn load_or_create(dir: &Path) -> Result<Vec<u8>, SecretError> {
             }
             let mut file = options.open(&path).map_err(io)?;
             file.write_all(text.as_bytes()).map_err(io)?;
-            Ok(text.into_bytes())
+            Ok(text)
         }
         Err(e) => Err(io(e)),
     }
+}
+
+/// Create `dir` (and parents) readable by the owner only when it is new.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }

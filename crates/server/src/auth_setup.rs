@@ -15,6 +15,32 @@ pub fn shared_secret(config: &Config) -> Result<Vec<u8>, SecretError> {
     }
 }
 
+/// The key that signs audit checkpoints: configured, or generated into the
+/// data dir (said on stderr when it is new, since replicas must share it).
+pub fn checkpoint_signer(
+    config: &Config,
+) -> Result<toolreg_core::checkpoint::CheckpointSigner, SecretError> {
+    use toolreg_auth::secret::{exists, load_or_create_audit_key, AUDIT_KEY_FILE};
+    let seed = match &config.audit.signing_key {
+        Some(k) => k.clone(),
+        None => {
+            let new = !exists(&config.data_dir, AUDIT_KEY_FILE);
+            let seed = load_or_create_audit_key(&config.data_dir)?;
+            if new {
+                eprintln!(
+                    "toolreg: laget ny signeringsnøkkel for revisjonssporet i {}",
+                    config.data_dir.join(AUDIT_KEY_FILE).display()
+                );
+            }
+            seed
+        }
+    };
+    toolreg_core::checkpoint::CheckpointSigner::from_base64(&seed).map_err(|e| SecretError::Io {
+        path: config.data_dir.join(AUDIT_KEY_FILE).display().to_string(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+    })
+}
+
 pub fn validator(config: &Config) -> Result<Validator, SecretError> {
     let AuthConfig {
         issuer,

@@ -64,6 +64,19 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the hash chain; name the first broken entry (exit 1) if any.
-    Verify,
+    /// Recompute the hash chain and every published verdict version against
+    /// its publication entry; with --checkpoints, also hold checkpoints kept
+    /// from GET /api/v1/audit/checkpoints against the chain. Names every
+    /// problem and exits 1 if there is any.
+    Verify {
+        /// A JSON file of checkpoints (an array, or the API's list body).
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        /// The public key to check them with (`x` from
+        /// /.well-known/toolreg-audit-key); by default this deployment's.
+        #[arg(long, value_name = "X")]
+        public_key: Option<String>,
+    },
+    /// Sign the current head of the chain now (serve does it periodically).
+    Checkpoint,
 }

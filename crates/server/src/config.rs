@@ -38,6 +38,18 @@ pub struct Config {
     pub bench_routes: bool,
     pub auth: AuthConfig,
     pub limits: toolreg_api::limits::LimitsConfig,
+    pub audit: AuditConfig,
+}
+
+/// Signed checkpoints of the audit chain.
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    /// Ed25519 seed (32 bytes, standard base64); generated into the data
+    /// dir when absent. Every replica of a PostgreSQL deployment needs the
+    /// same one.
+    pub signing_key: Option<String>,
+    /// Seconds between attempts to sign a new chain head.
+    pub checkpoint_interval: u64,
 }
 
 /// How tokens are checked. Without a JWKS URL, HS256 with a shared secret:
@@ -92,6 +104,10 @@ struct FileConfig {
     rate_anonymous_per_second: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     rate_anonymous_burst: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    audit_signing_key: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    checkpoint_interval: Option<String>,
 }
 
 /// TOML values may be written as strings, booleans or numbers
@@ -293,7 +309,24 @@ impl Config {
         ) {
             limits.anonymous_burst = positive("TOOLREG_RATE_ANONYMOUS_BURST", v)?;
         }
+        let signing_key = look.get("TOOLREG_AUDIT_SIGNING_KEY", &look.file.audit_signing_key);
+        if let Some(k) = &signing_key {
+            toolreg_core::checkpoint::CheckpointSigner::from_base64(k)
+                .map_err(|e| invalid("TOOLREG_AUDIT_SIGNING_KEY", "…", e.to_string()))?;
+        }
+        let checkpoint_interval = match look.get(
+            "TOOLREG_CHECKPOINT_INTERVAL",
+            &look.file.checkpoint_interval,
+        ) {
+            Some(v) => u64::from(positive("TOOLREG_CHECKPOINT_INTERVAL", v)?),
+            None => 600,
+        };
+        let audit = AuditConfig {
+            signing_key,
+            checkpoint_interval,
+        };
         Ok(Self {
+            audit,
             limits,
             auth,
             database_url,

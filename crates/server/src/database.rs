@@ -20,8 +20,10 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("nøkkel for tokens: {0}")]
     Secret(#[from] toolreg_auth::secret::SecretError),
-    #[error("revisjonssporet er brutt ved oppføring {0}: den eller en tidligere er endret")]
-    AuditBroken(i64),
+    #[error("revisjonssporet har {0} problem(er); se over")]
+    AuditProblems(usize),
+    #[error("sjekkpunktfilen {path}: {reason}")]
+    Checkpoints { path: String, reason: String },
     #[error("kunne ikke lage token: {0}")]
     Token(String),
     #[error("kan ikke skrive {path}: {source}")]

@@ -1,5 +1,6 @@
 //! toolreg: the national registry of assessed learning tools.
 
+mod audit_cmd;
 mod auth_setup;
 mod bench_routes;
 mod cli;
@@ -100,18 +101,15 @@ fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
-            let pool = database::open(config)?;
-            let mut conn = pool.get().map_err(toolreg_store::StoreError::from)?;
-            match toolreg_store::audit::first_broken(&mut conn)? {
-                None => {
-                    println!("revisjonssporet er intakt");
-                    Ok(())
-                }
-                Some(sequence) => Err(database::StartError::AuditBroken(sequence)),
-            }
-        }
+            command:
+                AuditCommand::Verify {
+                    checkpoints,
+                    public_key,
+                },
+        } => audit_cmd::verify(config, checkpoints.as_deref(), public_key.as_deref()),
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => audit_cmd::checkpoint(config),
         Command::ExportOpenapi { out } => {
             let write_err = |source| database::StartError::Write {
                 path: out.display().to_string(),

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::database::StartError;
 use actix_web::{middleware, web, App, HttpServer};
+use std::time::Duration;
 use toolreg_api::openapi::OPENAPI_PATH;
 use toolreg_api::AppState;
 use toolreg_store::DbPool;
@@ -19,14 +20,51 @@ fn security_headers() -> middleware::DefaultHeaders {
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
 }
 
+/// Sign the head of the audit chain now and then every `interval`, on a
+/// thread of its own (diesel is synchronous). A failure is logged and tried
+/// again next time; it never stops the service.
+fn spawn_checkpoints(
+    pool: DbPool,
+    signer: toolreg_core::checkpoint::CheckpointSigner,
+    interval: Duration,
+) {
+    std::thread::Builder::new()
+        .name("audit-checkpoints".into())
+        .spawn(move || loop {
+            let made = pool
+                .get()
+                .map_err(toolreg_store::StoreError::from)
+                .and_then(|mut conn| {
+                    toolreg_store::checkpoint::make(&mut conn, &signer, toolreg_store::time::now())
+                });
+            match made {
+                Ok(Some(c)) => tracing::info!(sequence = c.sequence, "audit checkpoint signed"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
+            }
+            std::thread::sleep(interval);
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the checkpoint thread"));
+}
+
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let validator = crate::auth_setup::validator(config)?;
-    let state = web::Data::new(AppState::new(
+    let signer = crate::auth_setup::checkpoint_signer(config)?;
+    let state = web::Data::new(
+        AppState::new(
+            pool.clone(),
+            validator,
+            config.auth.four_eyes,
+            config.limits,
+        )
+        .with_audit_key(signer.public()),
+    );
+    spawn_checkpoints(
         pool,
-        validator,
-        config.auth.four_eyes,
-        config.limits,
-    ));
+        signer,
+        Duration::from_secs(config.audit.checkpoint_interval),
+    );
     let bench_routes = config.bench_routes;
     let server = HttpServer::new(move || {
         App::new()

@@ -24,6 +24,23 @@ struct AuditRow {
     entry_hash: String,
 }
 
+impl AuditRow {
+    fn from_entry(e: &AuditEntry) -> Self {
+        Self {
+            sequence: e.sequence,
+            time: to_db(e.time),
+            actor_sub: e.actor_sub.clone(),
+            actor_org: e.actor_org.clone(),
+            action: e.action.clone(),
+            target: e.target.clone(),
+            request_id: e.request_id.clone(),
+            state_sha256: e.state_sha256.clone(),
+            prev_hash: e.prev_hash.clone(),
+            entry_hash: e.entry_hash.clone(),
+        }
+    }
+}
+
 impl From<AuditRow> for AuditEntry {
     fn from(r: AuditRow) -> Self {
         AuditEntry {
@@ -69,6 +86,22 @@ pub fn append(
     new_state: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<AuditEntry> {
+    let mut entries = append_many(conn, actor, &[(action, target, new_state)], now)?;
+    entries.pop().ok_or(crate::StoreError::Corrupt {
+        what: "audit_entries",
+        detail: "ingen rad skrevet".into(),
+    })
+}
+
+/// Append several entries by one actor, chained in order, with one read of
+/// the tail: for bulk loads, whose every published version gets its
+/// publication entry like one published through the API.
+pub fn append_many(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    changes: &[(&str, &str, &serde_json::Value)],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<AuditEntry>> {
     crate::write::write_transaction(conn, |conn| {
         lock_tail(conn)?;
         let tail: Option<(i64, String)> = audit_entries::table
@@ -76,40 +109,66 @@ pub fn append(
             .select((audit_entries::sequence, audit_entries::entry_hash))
             .first(conn)
             .optional()?;
-        let (sequence, prev_hash) = match tail {
+        let (mut sequence, mut prev_hash) = match tail {
             Some((s, h)) => (s + 1, h),
             None => (1, GENESIS_HASH.to_string()),
         };
-        let mut entry = AuditEntry {
-            sequence,
-            time: crate::time::from_db(to_db(now)),
-            actor_sub: actor.sub.clone(),
-            actor_org: actor.org.clone(),
-            action: action.to_string(),
-            target: target.to_string(),
-            request_id: actor.request_id.clone(),
-            state_sha256: state_hash(new_state),
-            prev_hash,
-            entry_hash: String::new(),
-        };
-        entry.entry_hash = entry_hash(&entry);
-        let row = AuditRow {
-            sequence: entry.sequence,
-            time: to_db(entry.time),
-            actor_sub: entry.actor_sub.clone(),
-            actor_org: entry.actor_org.clone(),
-            action: entry.action.clone(),
-            target: entry.target.clone(),
-            request_id: entry.request_id.clone(),
-            state_sha256: entry.state_sha256.clone(),
-            prev_hash: entry.prev_hash.clone(),
-            entry_hash: entry.entry_hash.clone(),
-        };
-        diesel::insert_into(audit_entries::table)
-            .values(&row)
-            .execute(conn)?;
-        Ok(entry)
+        let time = crate::time::from_db(to_db(now));
+        let mut entries = Vec::with_capacity(changes.len());
+        for (action, target, state) in changes {
+            let mut entry = AuditEntry {
+                sequence,
+                time,
+                actor_sub: actor.sub.clone(),
+                actor_org: actor.org.clone(),
+                action: action.to_string(),
+                target: target.to_string(),
+                request_id: actor.request_id.clone(),
+                state_sha256: state_hash(state),
+                prev_hash: prev_hash.clone(),
+                entry_hash: String::new(),
+            };
+            entry.entry_hash = entry_hash(&entry);
+            prev_hash = entry.entry_hash.clone();
+            sequence += 1;
+            entries.push(entry);
+        }
+        let rows: Vec<AuditRow> = entries.iter().map(AuditRow::from_entry).collect();
+        insert_chunks!(conn, audit_entries::table, rows);
+        Ok(entries)
     })
+}
+
+/// The newest entry, if any.
+pub fn head(conn: &mut DbConnection) -> StoreResult<Option<AuditEntry>> {
+    Ok(audit_entries::table
+        .order(audit_entries::sequence.desc())
+        .select(AuditRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(AuditEntry::from))
+}
+
+/// The entry with this sequence number, if it exists.
+pub fn at(conn: &mut DbConnection, sequence: i64) -> StoreResult<Option<AuditEntry>> {
+    Ok(audit_entries::table
+        .find(sequence)
+        .select(AuditRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(AuditEntry::from))
+}
+
+/// State hashes of every publication entry, by target.
+pub fn publication_states(
+    conn: &mut DbConnection,
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    Ok(audit_entries::table
+        .filter(audit_entries::action.eq(toolreg_core::audit::PUBLISH_ACTION))
+        .select((audit_entries::target, audit_entries::state_sha256))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Entries in order, optionally for one target, after a sequence number.

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 /// Rows per INSERT statement: below SQLite's 32,766 bound parameters for the
 /// widest table (13 columns) and PostgreSQL's 65,535.
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
 #[derive(Debug, Default, Clone)]
 pub struct BulkSet {
@@ -47,23 +47,6 @@ pub struct BulkCounts {
     pub verdicts: usize,
     /// Every row written, facets and link rows included.
     pub rows: usize,
-}
-
-/// Multi-row INSERT in chunks. `MultiConnection` has no batch insert, so
-/// this is the one place that branches on the backend.
-macro_rules! insert_chunks {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        let rows = $rows;
-        for chunk in rows.chunks(CHUNK) {
-            match &mut *$conn {
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConnection::Postgres(c) => {
-                    diesel::insert_into($table).values(chunk).execute(c)?
-                }
-            };
-        }
-        rows.len()
-    }};
 }
 
 struct Derived {
@@ -134,6 +117,9 @@ fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
         elsewhere: elsewhere.into_iter().collect(),
     }
 }
+
+/// The audit actor of bulk loads (`toolreg seed`, the load benchmark).
+pub const LOADER: &str = "toolreg-load";
 
 /// Insert everything in `set` in one transaction; all or nothing.
 pub fn insert_all(
@@ -208,6 +194,28 @@ pub fn insert_all(
         let verdict_rows: Vec<VerdictRow> =
             set.verdicts.iter().map(VerdictRow::from_domain).collect();
         counts.verdicts = insert_chunks!(conn, verdict_versions::table, verdict_rows);
+        // Each loaded version gets its publication entry, as one published
+        // through the API does, so `audit verify` holds every version to it.
+        let states: Vec<(String, serde_json::Value)> = set
+            .verdicts
+            .iter()
+            .map(|v| {
+                (
+                    toolreg_core::audit::publication_target(v.assessment_id, v.version),
+                    serde_json::to_value(v).unwrap_or_default(),
+                )
+            })
+            .collect();
+        let changes: Vec<(&str, &str, &serde_json::Value)> = states
+            .iter()
+            .map(|(target, state)| (toolreg_core::audit::PUBLISH_ACTION, target.as_str(), state))
+            .collect();
+        let loader = crate::audit::Actor {
+            sub: LOADER.to_string(),
+            org: None,
+            request_id: None,
+        };
+        crate::audit::append_many(conn, &loader, &changes, now)?;
 
         let derived = derived_facets(set, now);
         let derived_count = insert_chunks!(conn, tool_facets::table, derived.rows);

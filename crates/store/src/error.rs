@@ -27,6 +27,10 @@ pub enum StoreError {
     Busy,
     #[error("migrering feilet: {0}")]
     Migration(String),
+    /// A stored row does not match its own hash: it was changed after it
+    /// was written, outside toolreg.
+    #[error("lagret innhold stemmer ikke med sin hash ({what})")]
+    Tampered { what: String },
     /// A stored row could not be decoded: a bug or a hand edit, never input.
     #[error("lagret data kunne ikke leses ({what}): {detail}")]
     Corrupt { what: &'static str, detail: String },

@@ -2,6 +2,26 @@
 //! embedded migrations, and the queries for every entity of the domain.
 //! Functions take a `&mut DbConnection`; callers pick the transaction.
 
+/// Insert `rows` in chunks of `CHUNK` (SQLite binds at most 32766
+/// parameters per statement). Batch inserts need the concrete backend:
+/// `MultiConnection` has no multi-row VALUES.
+macro_rules! insert_chunks {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        for chunk in rows.chunks(crate::bulk::CHUNK) {
+            match &mut *$conn {
+                crate::connection::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                crate::connection::DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        rows.len()
+    }};
+}
+
 pub mod connection;
 pub mod error;
 pub mod migrate;
@@ -15,10 +35,12 @@ pub mod time;
 pub mod assessment;
 pub mod audit;
 pub mod bulk;
+pub mod checkpoint;
 pub mod delivery;
 pub mod document;
 pub mod event;
 pub mod generation;
+pub mod integrity;
 pub mod organisation;
 pub mod submission;
 pub mod subprocessor_revision;

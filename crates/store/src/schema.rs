@@ -202,6 +202,16 @@ diesel::joinable!(verdict_versions -> assessments (assessment_id));
 diesel::joinable!(deliveries -> subscriptions (subscription_id));
 diesel::joinable!(subscriptions -> organisations (organisation_id));
 
+diesel::table! {
+    audit_checkpoints (sequence) {
+        sequence -> BigInt,
+        time -> Timestamp,
+        entry_hash -> Text,
+        key_id -> Text,
+        signature -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     tools,
@@ -216,5 +226,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     documents,
     audit_entries,
+    audit_checkpoints,
     store_generation,
 );

@@ -46,8 +46,24 @@ impl VerdictRow {
         }
     }
 
+    pub(crate) fn assessment_id(&self) -> &str {
+        &self.assessment_id
+    }
+
+    pub(crate) fn version(&self) -> i32 {
+        self.version
+    }
+
     pub(crate) fn into_domain(self) -> StoreResult<VerdictVersion> {
         let content: VerdictContent = from_json("verdict_versions.content", &self.content)?;
+        // Never serve a version whose content is not what was published:
+        // a forged row is refused here, whatever wrote it.
+        let level_matches = content.level.as_str() == self.level && content.summary == self.summary;
+        if content.sha256() != self.content_sha256 || !level_matches {
+            return Err(StoreError::Tampered {
+                what: format!("vurdering {} versjon {}", self.assessment_id, self.version),
+            });
+        }
         Ok(VerdictVersion {
             id: parse_uuid("verdict_versions.id", &self.id)?,
             assessment_id: parse_uuid("verdict_versions.assessment_id", &self.assessment_id)?,

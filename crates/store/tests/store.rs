@@ -658,10 +658,19 @@ fn audit_chain_verifies_and_names_a_hand_edited_row() {
                 .ok(),
             Some(4)
         );
-        conn.batch_execute(
-            "UPDATE audit_entries SET actor_sub = 'someone-else' WHERE sequence = 3",
-        )
-        .expect("hand edit");
+        let edit = "UPDATE audit_entries SET actor_sub = 'someone-else' WHERE sequence = 3";
+        assert!(
+            conn.batch_execute(edit).is_err(),
+            "{backend}: the trail is append-only"
+        );
+        let unguard = match conn.backend() {
+            toolreg_store::Backend::Sqlite => "DROP TRIGGER audit_entries_refuse_update",
+            toolreg_store::Backend::Postgres => {
+                "DROP TRIGGER audit_entries_refuse_change ON audit_entries"
+            }
+        };
+        conn.batch_execute(unguard).expect("drop the guard");
+        conn.batch_execute(edit).expect("hand edit");
         assert_eq!(
             audit::first_broken(conn).ok(),
             Some(Some(3)),
@@ -693,6 +702,82 @@ fn generation_moves_with_every_change_a_reader_could_see() {
         assert!(
             generation::current(conn).expect("generation") > before,
             "{backend}: publish"
+        );
+    });
+}
+
+/// REPLACE cannot rewrite a published version on SQLite; one who removes
+/// every guard is still found out: a forged version is never served, and
+/// `integrity::verify_verdicts` names it.
+#[test]
+fn forged_verdict_versions_are_refused_and_named() {
+    use toolreg_core::audit::{publication_target, PUBLISH_ACTION};
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Vendor");
+        let t = tool(conn, "forge-tool", v);
+        let a = drafted_dpia(conn, t);
+        let v1 = assessment::publish(conn, a, Uuid::now_v7(), "y", None, at(3)).expect("publish");
+        let actor = Actor {
+            sub: "y".into(),
+            org: None,
+            request_id: None,
+        };
+        let state = serde_json::to_value(&v1).expect("state");
+        audit::append(
+            conn,
+            &actor,
+            PUBLISH_ACTION,
+            &publication_target(a, 1),
+            &state,
+            at(3),
+        )
+        .expect("publication entry");
+        assert_eq!(
+            integrity::verify_verdicts(conn).ok(),
+            Some(vec![]),
+            "{backend}: intact"
+        );
+
+        if backend == "sqlite" {
+            for replace in ["INSERT OR REPLACE", "REPLACE"] {
+                let forged = conn.batch_execute(&format!(
+                    "{replace} INTO verdict_versions SELECT id, assessment_id, version, level, summary,
+                     replace(content, '\"summary\":\"', '\"summary\":\"Forfalsket '), change_note, review_due,
+                     published_at, published_by, content_sha256 FROM verdict_versions"
+                ));
+                assert!(forged.is_err(), "{replace} must fail");
+            }
+            assert_eq!(verdict_version::get(conn, a, 1).ok(), Some(v1.clone()));
+        }
+
+        // Someone with full access removes the guard and edits the content.
+        let unguard = match backend {
+            "sqlite" => "DROP TRIGGER verdict_versions_refuse_update",
+            _ => "DROP TRIGGER verdict_versions_refuse_change ON verdict_versions",
+        };
+        conn.batch_execute(unguard).expect("drop guard");
+        conn.batch_execute("UPDATE verdict_versions SET change_note = 'Skrevet om i etterkant'")
+            .expect("edit outside the content");
+        let problems = integrity::verify_verdicts(conn).expect("verify");
+        assert_eq!(problems.len(), 1, "{backend}: {problems:?}");
+        assert_eq!(problems[0].target, publication_target(a, 1));
+        assert!(problems[0].problem.contains("ikke det som ble publisert"));
+
+        conn.batch_execute(
+            "UPDATE verdict_versions SET content = replace(content, '\"summary\":\"', '\"summary\":\"Forfalsket ')",
+        )
+        .expect("edit the content");
+        assert!(
+            matches!(
+                verdict_version::get(conn, a, 1),
+                Err(StoreError::Tampered { .. })
+            ),
+            "{backend}: a forged version is never served"
+        );
+        let problems = integrity::verify_verdicts(conn).expect("verify");
+        assert!(
+            problems[0].problem.contains("content_sha256"),
+            "{backend}: {problems:?}"
         );
     });
 }

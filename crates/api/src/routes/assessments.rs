@@ -403,7 +403,9 @@ pub async fn publish(
     let four_eyes = state.four_eyes;
     let request_id = crate::audit::request_id(&req);
     let (version, tool) = with_db(&state, move |conn| {
-        crate::audit::audited(conn, &caller, &request_id, "assessment.publish", |(v, _): &(VerdictVersion, Uuid)| format!("assessments/{}/versions/{}", v.assessment_id, v.version), |conn| {
+        // The entry's state is the version itself, so `audit verify` can hold
+        // every stored version to it.
+        let version = crate::audit::audited(conn, &caller, &request_id, toolreg_core::audit::PUBLISH_ACTION, |v: &VerdictVersion| toolreg_core::audit::publication_target(v.assessment_id, v.version), |conn| {
         // Four eyes: whoever edited the draft last may not also publish it.
         // A later edit by someone else changes the draft revision, so the
         // If-Match check inside publish closes the gap after this read.
@@ -414,21 +416,21 @@ pub async fn publish(
                 "Du var den siste som endret utkastet. En annen vurderer må kontrollere og publisere det.",
             ));
         }
-        let v = assessment::publish(
+        Ok(assessment::publish(
             conn,
             id,
             Uuid::now_v7(),
             caller.sub(),
             Some(expected),
             toolreg_store::time::now(),
-        )?;
+        )?)
+    })?;
         let tool = assessment::get(conn, id)?
             .tool_ids
             .first()
             .copied()
             .unwrap_or_default();
-        Ok((v, tool))
-    })
+        Ok((version, tool))
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use toolreg_core::audit::AuditEntry;
+use toolreg_core::checkpoint::{Checkpoint, PublicKey};
 use toolreg_store::audit;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -59,4 +60,68 @@ pub async fn list_audit(
     })
     .await?;
     Ok(json_response(&req, &entries, CachePolicy::Revalidate))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckpointQuery {
+    /// Only checkpoints before this sequence number (for paging back).
+    #[param(minimum = 1)]
+    pub before: Option<i64>,
+    /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+}
+
+/// Signed checkpoints of the audit chain, newest first. Keep them: with
+/// `toolreg audit verify --checkpoints FILE` and the key from
+/// `/.well-known/toolreg-audit-key`, anyone can later prove that history up
+/// to each one was neither truncated nor rewritten.
+#[utoipa::path(
+    tag = "audit",
+    params(CheckpointQuery),
+    responses(
+        (status = 200, description = "Checkpoints", body = Vec<Checkpoint>, headers(("ETag" = String))),
+    )
+)]
+#[get("/audit/checkpoints")]
+pub async fn list_checkpoints(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<CheckpointQuery>,
+) -> Result<HttpResponse, Problem> {
+    let q = query.into_inner();
+    let limit = i64::from(q.limit.unwrap_or(50));
+    if !(1..=200).contains(&limit) {
+        return Err(Problem::invalid_input(
+            "/limit",
+            "limit må være fra 1 til 200",
+        ));
+    }
+    let list = with_db(&state, move |conn| {
+        Ok(toolreg_store::checkpoint::list(conn, q.before, limit)?)
+    })
+    .await?;
+    Ok(json_response(&req, &list, CachePolicy::Revalidate))
+}
+
+/// The public key audit checkpoints are signed with (Ed25519, as a JSON Web
+/// Key with its `key_id`).
+#[utoipa::path(
+    tag = "audit",
+    responses(
+        (status = 200, description = "The key", body = PublicKey, headers(("ETag" = String))),
+        (status = 404, description = "This deployment signs no checkpoints", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/.well-known/toolreg-audit-key")]
+pub async fn audit_key(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let key = state
+        .audit_key
+        .clone()
+        .ok_or_else(|| Problem::not_found("denne installasjonen signerer ikke sjekkpunkter"))?;
+    Ok(json_response(&req, &key, CachePolicy::Revalidate))
 }

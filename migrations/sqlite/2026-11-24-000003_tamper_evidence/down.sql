@@ -1,0 +1,5 @@
+DROP TABLE audit_checkpoints;
+DROP TRIGGER audit_entries_refuse_replace;
+DROP TRIGGER audit_entries_refuse_delete;
+DROP TRIGGER audit_entries_refuse_update;
+DROP TRIGGER verdict_versions_refuse_replace;
