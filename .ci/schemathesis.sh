@@ -66,7 +66,8 @@ run_against() {
     return "$status"
 }
 
-run_against sqlite TOOLREG_SEED=true
+failed=0
+run_against sqlite TOOLREG_SEED=true || failed=1
 
 psql "$pg_admin" -qc "CREATE SCHEMA $pg_schema" >/dev/null
 sep='?'
@@ -74,4 +75,5 @@ case "$pg_admin" in *\?*) sep='&' ;; esac
 pg_url="${pg_admin}${sep}options=-csearch_path%3D${pg_schema}"
 mkdir -p "$work/postgres"
 (cd "$work/postgres" && TOOLREG_DATABASE_URL="$pg_url" TOOLREG_DATA_DIR="$work/postgres/data" "$bin" seed >/dev/null)
-run_against postgres TOOLREG_DATABASE_URL="$pg_url"
+run_against postgres TOOLREG_DATABASE_URL="$pg_url" || failed=1
+exit "$failed"

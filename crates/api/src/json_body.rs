@@ -102,6 +102,15 @@ fn field_problem<E: std::fmt::Display + Into<serde_json::Error>>(
     let inner: serde_json::Error = e.into_inner().into();
     if inner.is_syntax() || inner.is_eof() {
         malformed(&inner)
+    } else if inner
+        .to_string()
+        .starts_with(toolreg_core::caps::LIST_CAP_MESSAGE)
+    {
+        // A list over its cap, stopped mid-parse: the same answer the
+        // validation of a parsed list would give.
+        let mut v = toolreg_core::Violations::new();
+        v.push(shorten(pointer), shorten(explain(&inner)));
+        Problem::validation(v)
     } else {
         Problem::invalid_input(shorten(pointer), shorten(explain(&inner)))
     }
@@ -255,6 +264,22 @@ mod tests {
         assert_eq!(
             err.map(|p| p.errors[0].pointer.clone()).as_deref(),
             Some("/items/0/score")
+        );
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Capped {
+        #[serde(deserialize_with = "toolreg_core::caps::at_most::<2, _, _>")]
+        items: Vec<u8>,
+    }
+
+    #[test]
+    fn a_list_over_its_cap_is_a_validation_problem_at_the_list() {
+        let err = parse_document::<Capped>(br#"{"items":[1,2,3]}"#).err();
+        assert_eq!(
+            err.map(|p| (p.status, p.errors[0].pointer.clone())),
+            Some((422, "/items".to_string()))
         );
     }
 

@@ -51,6 +51,7 @@ impl Validate for WithdrawInput {
 pub struct AssessmentInput {
     pub kind: AssessmentKind,
     pub title: String,
+    #[serde(deserialize_with = "crate::caps::at_most::<{ crate::caps::ASSESSMENT_TOOLS }, _, _>")]
     pub tool_ids: Vec<Uuid>,
     pub reviewer_org_id: Uuid,
 }

@@ -175,3 +175,62 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         Cap::ItemsOfChars(RECIPIENTS, RECIPIENT),
     ),
 ];
+
+/// How a list-cap violation begins, so the API edge can tell it from other
+/// parse errors and answer 422 like the validation that would follow.
+pub const LIST_CAP_MESSAGE: &str = "kan ha høyst";
+
+/// Deserialize a list of at most `N` entries, refusing the entry after the
+/// last allowed one as soon as the parser reaches it: a body with a list
+/// over its cap is refused without reading (or allocating) the rest.
+/// Validation checks the same caps for values built in code.
+pub fn at_most<'de, const N: usize, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct Bounded<T, const N: usize>(std::marker::PhantomData<T>);
+
+    impl<'de, T: serde::Deserialize<'de>, const N: usize> serde::de::Visitor<'de> for Bounded<T, N> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a list of at most {N} entries")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(N));
+            while let Some(item) = seq.next_element()? {
+                if items.len() == N {
+                    return Err(serde::de::Error::custom(format!(
+                        "{LIST_CAP_MESSAGE} {N} oppføringer"
+                    )));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+
+    d.deserialize_seq(Bounded::<T, N>(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, serde::Deserialize)]
+    struct Two {
+        #[serde(deserialize_with = "super::at_most::<2, _, _>")]
+        items: Vec<u8>,
+    }
+
+    #[test]
+    fn lists_over_their_cap_stop_the_parse() {
+        let two = serde_json::from_str::<Two>(r#"{"items":[1,2]}"#).map(|t| t.items);
+        assert_eq!(two.ok(), Some(vec![1, 2]));
+        let err = serde_json::from_str::<Two>(r#"{"items":[1,2,3,"not even read"]}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("kan ha høyst 2 oppføringer"), "{err}");
+    }
+}

@@ -30,14 +30,21 @@ crate::string_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataFlow {
     pub data_category: String,
+    #[serde(deserialize_with = "crate::caps::at_most::<{ DataSubject::ALL.len() }, _, _>")]
     pub subjects: Vec<DataSubject>,
     pub purpose: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::COUNTRIES }, _, _>"
+    )]
     pub storage_countries: Vec<String>,
     /// Free text such as "slettes 30 dager etter at kontoen er avsluttet".
     #[serde(default)]
     pub retention: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::RECIPIENTS }, _, _>"
+    )]
     pub recipients: Vec<String>,
     pub legal_basis: LegalBasis,
     /// Whether the vendor also uses the data for its own purposes (as a

@@ -85,13 +85,19 @@ pub struct Finding {
     #[serde(default)]
     pub description: String,
     pub category: FindingCategory,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::GDPR_ARTICLES }, _, _>"
+    )]
     pub gdpr_articles: Vec<String>,
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub likelihood: u8,
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub consequence: u8,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::MEASURES }, _, _>"
+    )]
     pub measures: Vec<Measure>,
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub residual_likelihood: u8,

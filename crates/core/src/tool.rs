@@ -122,22 +122,43 @@ pub struct ToolInput {
     pub summary: String,
     #[serde(default)]
     pub website: Option<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::TOOL_CATEGORIES }, _, _>"
+    )]
     pub categories: Vec<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ AgeBand::ALL.len() }, _, _>"
+    )]
     pub age_bands: Vec<AgeBand>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ LoginMethod::ALL.len() }, _, _>"
+    )]
     pub login_methods: Vec<LoginMethod>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ Platform::ALL.len() }, _, _>"
+    )]
     pub platforms: Vec<Platform>,
     #[serde(default)]
     pub pricing: Option<Pricing>,
     pub processes_personal_data: ProcessesPersonalData,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ PersonalDataBasis::ALL.len() }, _, _>"
+    )]
     pub personal_data_basis: Vec<PersonalDataBasis>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::FEIDE_ATTRIBUTES }, _, _>"
+    )]
     pub feide_attributes: Vec<FeideAttribute>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::AI_FEATURES }, _, _>"
+    )]
     pub ai_features: Vec<AiFeature>,
     #[serde(default = "default_status")]
     pub status: ToolStatus,

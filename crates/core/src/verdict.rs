@@ -51,13 +51,25 @@ pub struct VerdictContent {
     pub summary: String,
     #[serde(default)]
     pub rationale: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::CONDITIONS }, _, _>"
+    )]
     pub conditions: Vec<Condition>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::FINDINGS }, _, _>"
+    )]
     pub findings: Vec<Finding>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::DATA_FLOWS }, _, _>"
+    )]
     pub data_flows: Vec<DataFlow>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::REVIEWED_REVISIONS }, _, _>"
+    )]
     pub subprocessor_revisions: Vec<ReviewedSubprocessors>,
     #[serde(default)]
     pub review_due: Option<NaiveDate>,

@@ -98,6 +98,12 @@ pub async fn list_checkpoints(
             "limit må være fra 1 til 200",
         ));
     }
+    if q.before.is_some_and(|b| b < 1) {
+        return Err(Problem::invalid_input(
+            "/before",
+            "before er et sekvensnummer fra 1",
+        ));
+    }
     let list = with_db(&state, move |conn| {
         Ok(toolreg_store::checkpoint::list(conn, q.before, limit)?)
     })
