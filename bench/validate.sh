@@ -20,7 +20,7 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 {
     echo "# Validation benchmark — $(date -u +%F)"
     echo
-    echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+    echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!bench/results' || echo ' (with uncommitted changes)')"
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
     echo "- load average (1, 5, 15 min): before $load_before, after $load_after"
     echo "- iterations per body: $ITERATIONS (after a warm-up of a tenth as many), release build"
