@@ -124,6 +124,64 @@ fn roles_and_tokens_at_the_edge() {
             .expect("PUT")
     };
     assert_eq!(edit("kahoot", &kahoot_vendor).status(), 200);
+
+    // Facts a verdict rests on are not the vendor's to change: refused,
+    // field by field, and the public record stays as reviewed.
+    let read = http.get(url("/tools/kahoot")).send().expect("GET");
+    let tag = read
+        .headers()
+        .get(ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("etag");
+    let mut claim: Value = read.json().expect("tool");
+    for derived in [
+        "id",
+        "created_at",
+        "updated_at",
+        "revision",
+        "vendor",
+        "current_verdict",
+    ] {
+        claim.as_object_mut().map(|o| o.remove(derived));
+    }
+    claim["processes_personal_data"] = json!("no");
+    claim["personal_data_basis"] = json!([]);
+    let refused = http
+        .put(url("/tools/kahoot"))
+        .bearer_auth(&kahoot_vendor)
+        .header(IF_MATCH, &tag)
+        .json(&claim)
+        .send()
+        .expect("PUT");
+    assert_eq!(refused.status(), 403);
+    let problem: Value = refused.json().expect("problem");
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|v| v["pointer"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        pointers,
+        ["/processes_personal_data", "/personal_data_basis"]
+    );
+    let public: Value = http
+        .get(url("/tools/kahoot"))
+        .send()
+        .and_then(|r| r.json())
+        .expect("tool");
+    assert_eq!(public["processes_personal_data"], "yes");
+    // A new tool from a vendor starts unassessed.
+    let vendor_id = public["vendor_id"].clone();
+    let proposed = |facts: &str| {
+        http.post(url("/tools"))
+            .bearer_auth(&kahoot_vendor)
+            .json(&json!({"slug": format!("kahoot-{facts}"), "name": "Kahoot! Ny", "vendor_id": vendor_id, "processes_personal_data": facts}))
+            .send()
+            .map(|r| r.status().as_u16())
+            .ok()
+    };
+    assert_eq!(proposed("no"), Some(403));
+    assert_eq!(proposed("unknown"), Some(201));
     assert_eq!(edit("strava", &kahoot_vendor).status(), 403);
     let other_vendor = token(dir.path(), "someone", &["vendor"], Some("974760673"));
     assert_eq!(edit("kahoot", &other_vendor).status(), 403);
@@ -161,6 +219,11 @@ fn roles_and_tokens_at_the_edge() {
             ),
             (
                 "tool.update".to_string(),
+                "kahoot-1".to_string(),
+                "997770234".to_string()
+            ),
+            (
+                "tool.create".to_string(),
                 "kahoot-1".to_string(),
                 "997770234".to_string()
             ),

@@ -76,6 +76,27 @@ fn read_side_on_the_sample_data() {
     assert!(body["items"]
         .as_array()
         .is_some_and(|i| i.iter().all(|t| t["current_verdict"].is_null())));
+    // A verdict past its review date says so.
+    let (_, all, _) = get(&http, &api("/tools?limit=200"));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let verdicts: Vec<&Value> = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|t| &t["current_verdict"])
+        .filter(|v| v.is_object())
+        .collect();
+    let mut overdue = 0;
+    for v in &verdicts {
+        let due = v["review_due"].as_str();
+        let expected = due.is_some_and(|d| d < today.as_str());
+        assert_eq!(v["review_overdue"], expected, "{v}");
+        overdue += usize::from(expected);
+    }
+    assert!(
+        overdue > 0 && overdue < verdicts.len(),
+        "sample data has verdicts past and before their review date"
+    );
     let (_, body, _) = get(&http, &api("/tools?has_third_country_transfer=false"));
     assert_eq!(body["items"][0]["slug"], "itslearning");
     let (_, body, _) = get(

@@ -168,6 +168,74 @@ fn default_status() -> ToolStatus {
     ToolStatus::Active
 }
 
+/// What a vendor may change on its own tools without review: the
+/// descriptive fields. Everything else — above all the facts a verdict
+/// rests on (personal data, Feide attributes, AI features, login methods,
+/// age bands) — changes only by a reviewer, so what the public sees is
+/// what was reviewed.
+pub const VENDOR_EDITABLE: [&str; 5] = ["name", "summary", "website", "platforms", "pricing"];
+
+impl ToolInput {
+    /// The fields (by their JSON names) in which `self` differs from
+    /// `before`.
+    pub fn changed_fields(&self, before: &ToolInput) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let mut note = |name: &'static str, differs: bool| {
+            if differs {
+                changed.push(name);
+            }
+        };
+        note("slug", self.slug != before.slug);
+        note("name", self.name.trim() != before.name.trim());
+        note("vendor_id", self.vendor_id != before.vendor_id);
+        note("summary", self.summary != before.summary);
+        note("website", self.website != before.website);
+        note("categories", self.categories != before.categories);
+        note("age_bands", self.age_bands != before.age_bands);
+        note("login_methods", self.login_methods != before.login_methods);
+        note("platforms", self.platforms != before.platforms);
+        note("pricing", self.pricing != before.pricing);
+        note(
+            "processes_personal_data",
+            self.processes_personal_data != before.processes_personal_data,
+        );
+        note(
+            "personal_data_basis",
+            self.personal_data_basis != before.personal_data_basis,
+        );
+        note(
+            "feide_attributes",
+            self.feide_attributes != before.feide_attributes,
+        );
+        note("ai_features", self.ai_features != before.ai_features);
+        note("status", self.status != before.status);
+        changed
+    }
+
+    /// Changes from `before` that a vendor may not make itself.
+    pub fn reviewed_changes(&self, before: &ToolInput) -> Vec<&'static str> {
+        self.changed_fields(before)
+            .into_iter()
+            .filter(|f| !VENDOR_EDITABLE.contains(f))
+            .collect()
+    }
+
+    /// The same tool as a vendor may register it: its descriptive fields and
+    /// identity, with every reviewed fact unassessed.
+    pub fn unassessed(&self) -> ToolInput {
+        ToolInput {
+            categories: Vec::new(),
+            age_bands: Vec::new(),
+            login_methods: Vec::new(),
+            processes_personal_data: ProcessesPersonalData::Unknown,
+            personal_data_basis: Vec::new(),
+            feide_attributes: Vec::new(),
+            ai_features: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
 /// Categories are short machine keys (`quiz`, `learning_platform`).
 fn check_category(value: &str) -> Result<(), &'static str> {
     let ok = (2..=40).contains(&value.len())

@@ -45,11 +45,14 @@ pub struct VerdictSummary {
     pub summary: String,
     pub published_at: DateTime<Utc>,
     pub review_due: Option<NaiveDate>,
+    /// The review date has passed: the verdict may no longer reflect the
+    /// tool, its terms or its subprocessors.
+    pub review_overdue: bool,
     pub mandatory_conditions: Vec<Condition>,
 }
 
 impl VerdictSummary {
-    fn of(v: &VerdictVersion) -> Self {
+    fn of(v: &VerdictVersion, today: NaiveDate) -> Self {
         Self {
             assessment_id: v.assessment_id,
             version: v.version,
@@ -58,6 +61,7 @@ impl VerdictSummary {
             summary: v.content.summary.clone(),
             published_at: v.published_at,
             review_due: v.content.review_due,
+            review_overdue: v.content.review_due.is_some_and(|due| due < today),
             mandatory_conditions: v.content.mandatory_conditions().cloned().collect(),
         }
     }
@@ -90,6 +94,7 @@ fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody
             .collect();
     let ids: Vec<Uuid> = tools.iter().map(|t| t.id).collect();
     let current = verdict_version::current_for_tools(conn, &ids)?;
+    let today = Utc::now().date_naive();
     Ok(tools
         .into_iter()
         .map(|t| ToolBody {
@@ -97,10 +102,20 @@ fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody
                 id: t.input.vendor_id,
                 name: vendors.get(&t.input.vendor_id).cloned().unwrap_or_default(),
             },
-            current_verdict: current.get(&t.id).map(VerdictSummary::of),
+            current_verdict: current.get(&t.id).map(|v| VerdictSummary::of(v, today)),
             tool: t,
         })
         .collect())
+}
+
+/// In what capacity a caller edits a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Editor {
+    /// An admin or a reviewer of a registered reviewing organisation: any
+    /// field.
+    Reviewer,
+    /// The tool's own vendor: descriptive fields only.
+    Vendor,
 }
 
 /// Reviewers and admins edit any tool; a vendor only its own organisation's,
@@ -109,20 +124,38 @@ fn may_edit_tools_of(
     conn: &mut DbConnection,
     caller: &Caller,
     vendor_id: Uuid,
-) -> Result<(), Problem> {
+) -> Result<Editor, Problem> {
     // The `AsToolEditor` extractor has already turned anonymous callers away.
     if caller.require(Who::Admin).is_ok() {
-        return Ok(());
+        return Ok(Editor::Reviewer);
     }
     if caller.require(Who::Reviewer).is_ok() {
-        return crate::access::acting_org(conn, caller, toolreg_auth::Role::Reviewer).map(|_| ());
+        crate::access::acting_org(conn, caller, toolreg_auth::Role::Reviewer)?;
+        return Ok(Editor::Reviewer);
     }
     let vendor = organisation::get(conn, vendor_id)?;
     if caller.is_vendor_of(vendor.org_number.as_deref()) {
-        Ok(())
+        Ok(Editor::Vendor)
     } else {
         Err(crate::access::forbidden())
     }
+}
+
+/// 403 naming each field a vendor tried to set that only a reviewer may.
+fn reviewed_fields_problem(fields: &[&str]) -> Problem {
+    let mut p = crate::access::forbidden_because(
+        "Leverandører kan selv endre navn, beskrivelse, nettsted, plattformer og pris. \
+         Fakta en vurdering bygger på (personopplysninger, Feide-attributter, KI-funksjoner, \
+         innlogging, alderstrinn, kategorier og identitet) endres bare av en vurderer.",
+    );
+    p.errors = fields
+        .iter()
+        .map(|f| toolreg_core::Violation {
+            pointer: format!("/{f}"),
+            message: "kan bare endres av en vurderer".into(),
+        })
+        .collect();
+    p
 }
 
 /// Read something about the tool named by `key` (id or slug) and answer
@@ -270,6 +303,9 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, Problem> + Send + 'static,
 {
     let cache = state.cache.clone();
+    // Bodies say whether a review date has passed, which changes with the
+    // day and not with the store: the day is part of the key.
+    let key = format!("{}|{key}", Utc::now().date_naive());
     with_db(state, move |conn| {
         let generation = toolreg_store::generation::current(conn)?;
         if let Some(hit) = cache.get(&key, generation) {
@@ -324,7 +360,12 @@ pub async fn create_tool(
             "tool.create",
             |t: &ToolBody| format!("tools/{}", t.tool.id),
             |conn| {
-                may_edit_tools_of(conn, &caller, input.vendor_id)?;
+                if may_edit_tools_of(conn, &caller, input.vendor_id)? == Editor::Vendor {
+                    let facts = input.reviewed_changes(&input.unassessed());
+                    if !facts.is_empty() {
+                        return Err(reviewed_fields_problem(&facts));
+                    }
+                }
                 let t = tool::insert(conn, Uuid::now_v7(), &input, toolreg_store::time::now())?;
                 tool_body(conn, t)
             },
@@ -379,8 +420,12 @@ pub async fn update_tool(
             |t: &ToolBody| format!("tools/{}", t.tool.id),
             |conn| {
                 let current = find(conn, &key)?;
-                may_edit_tools_of(conn, &caller, current.input.vendor_id)?;
-                may_edit_tools_of(conn, &caller, input.vendor_id)?;
+                if may_edit_tools_of(conn, &caller, current.input.vendor_id)? == Editor::Vendor {
+                    let facts = input.reviewed_changes(&current.input);
+                    if !facts.is_empty() {
+                        return Err(reviewed_fields_problem(&facts));
+                    }
+                }
                 let revision = current.revision;
                 let id = current.id;
                 check_if_match(&if_match, &etag_of(&tool_body(conn, current)?))?;
