@@ -283,6 +283,12 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         ),
         (
             "GET",
+            "/api/v1/tools/{id_or_slug}/revisions",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/revisions"))),
+        ),
+        (
+            "GET",
             "/api/v1/vendors",
             PUBLIC,
             Box::new(|_| http.get(url("/api/v1/vendors"))),

@@ -170,6 +170,16 @@ fn roles_and_tokens_at_the_edge() {
         .and_then(|r| r.json())
         .expect("tool");
     assert_eq!(public["processes_personal_data"], "yes");
+    // The vendor's accepted change is in the tool's public history.
+    let history: Value = http
+        .get(url("/tools/kahoot/revisions"))
+        .send()
+        .and_then(|r| r.json())
+        .expect("history");
+    assert_eq!(history[0]["editor"], "vendor", "{history}");
+    assert_eq!(history[0]["changed_fields"], json!(["summary"]));
+    assert_eq!(history[0]["tool"]["summary"], "Oppdatert av leverandøren");
+    assert_eq!(history[1]["editor"], "import");
     // A new tool from a vendor starts unassessed.
     let vendor_id = public["vendor_id"].clone();
     let proposed = |facts: &str| {

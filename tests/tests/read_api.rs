@@ -190,3 +190,35 @@ fn read_side_on_the_sample_data() {
     let (status, doc, _) = get(&http, &api("/openapi.json"));
     assert_eq!((status, doc["openapi"].as_str()), (200, Some("3.1.0")));
 }
+
+/// A slug typed with capitals finds the tool: 308 to the canonical
+/// address, query kept.
+#[test]
+fn slugs_are_found_whatever_their_case() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &[]);
+    let no_redirects = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for (path, location) in [
+        ("/api/v1/tools/Kahoot", "/api/v1/tools/kahoot"),
+        (
+            "/api/v1/tools/KAHOOT/verdicts",
+            "/api/v1/tools/kahoot/verdicts",
+        ),
+        (
+            "/api/v1/tools/Kahoot/subprocessors?revision=1",
+            "/api/v1/tools/kahoot/subprocessors?revision=1",
+        ),
+    ] {
+        let r = no_redirects.get(server.url(path)).send().expect("GET");
+        assert_eq!(r.status(), 308, "{path}");
+        assert_eq!(
+            r.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some(location)
+        );
+    }
+    let (status, body, _) = get(&client(), &server.url("/api/v1/tools/KaHoOt"));
+    assert_eq!((status, body["slug"].as_str()), (200, Some("kahoot")));
+}

@@ -334,6 +334,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
         Who::Anyone,
     ),
     ("GET", "/api/v1/tools/{id_or_slug}/data-flows", Who::Anyone),
+    ("GET", "/api/v1/tools/{id_or_slug}/revisions", Who::Anyone),
     ("GET", "/api/v1/vendors", Who::Anyone),
     ("GET", "/api/v1/vendors/{id}", Who::Anyone),
     ("GET", "/api/v1/organisations", Who::Anyone),

@@ -279,6 +279,10 @@ fn shared_responses() -> Value {
             "Bearer error=\"invalid_token\"",
         ),
         "Forbidden": problem("Tokenet gir ikke rett til dette"),
+        "CanonicalSlug": {
+            "description": "Slugs are lower case: the same address with the slug in lower case",
+            "headers": {"Location": {"description": "The canonical address", "schema": {"type": "string"}}}
+        },
         "PayloadTooLarge": problem("Innholdet er for stort"),
         "UnsupportedMediaType": problem("Innholdet er ikke JSON"),
         "PreconditionFailed": problem("If-Match er utdatert: ressursen er endret"),
@@ -338,6 +342,9 @@ fn add_error_responses(doc: &mut Value) {
             add("429", "TooManyRequests");
             if uses_database {
                 add("503", "ServiceUnavailable");
+            }
+            if path.contains("{id_or_slug}") && !has_body {
+                add("308", "CanonicalSlug");
             }
         }
     }

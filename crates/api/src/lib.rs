@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tools::subprocessor_diff)
                 .service(tools::subprocessors)
                 .service(tools::data_flows)
+                .service(tools::tool_revisions)
                 .service(tools::get_tool)
                 .service(tools::update_tool)
                 .service(vendors::list_vendors)

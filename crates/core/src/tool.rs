@@ -212,6 +212,29 @@ impl ToolInput {
         changed
     }
 
+    /// The fields that hold a value: what a tool's first revision sets.
+    pub fn set_fields(&self) -> Vec<&'static str> {
+        let mut set = vec!["slug", "name", "vendor_id"];
+        let mut note = |name: &'static str, has: bool| {
+            if has {
+                set.push(name);
+            }
+        };
+        note("summary", !self.summary.is_empty());
+        note("website", self.website.is_some());
+        note("categories", !self.categories.is_empty());
+        note("age_bands", !self.age_bands.is_empty());
+        note("login_methods", !self.login_methods.is_empty());
+        note("platforms", !self.platforms.is_empty());
+        note("pricing", self.pricing.is_some());
+        note("processes_personal_data", true);
+        note("personal_data_basis", !self.personal_data_basis.is_empty());
+        note("feide_attributes", !self.feide_attributes.is_empty());
+        note("ai_features", !self.ai_features.is_empty());
+        note("status", true);
+        set
+    }
+
     /// Changes from `before` that a vendor may not make itself.
     pub fn reviewed_changes(&self, before: &ToolInput) -> Vec<&'static str> {
         self.changed_fields(before)
@@ -347,6 +370,20 @@ impl Validate for ToolInput {
             },
         );
     }
+}
+
+/// One state a tool has had.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ToolRevision {
+    pub revision: i64,
+    pub changed_at: DateTime<Utc>,
+    /// In what capacity: `vendor`, `reviewer`, `admin` or `import`.
+    pub editor: String,
+    /// JSON names of the fields that differ from the revision before (for
+    /// the first, those that hold a value).
+    pub changed_fields: Vec<String>,
+    pub tool: ToolInput,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

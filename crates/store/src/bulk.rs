@@ -7,12 +7,13 @@ use crate::connection::DbConnection;
 use crate::error::StoreResult;
 use crate::organisation::OrganisationRow;
 use crate::schema::{
-    assessment_tools, assessments, organisations, subprocessor_revisions, tool_facets, tools,
-    verdict_versions,
+    assessment_tools, assessments, organisations, subprocessor_revisions, tool_facets,
+    tool_revisions, tools, verdict_versions,
 };
 use crate::subprocessor_revision::RevisionRow;
 use crate::tool::{facets_of, FacetRow, ToolRow};
 use crate::tool_current::Current;
+use crate::tool_revision::ToolRevisionRow;
 use crate::verdict_version::VerdictRow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -148,6 +149,12 @@ pub fn insert_all(
             .flat_map(|(id, t)| facets_of(*id, t))
             .collect();
         let facet_count = insert_chunks!(conn, tool_facets::table, facets);
+        let histories: Vec<ToolRevisionRow> = set
+            .tools
+            .iter()
+            .map(|(id, t)| ToolRevisionRow::new(*id, 1, t, None, "import", now))
+            .collect();
+        insert_chunks!(conn, tool_revisions::table, histories);
 
         let revisions: Vec<RevisionRow> = set
             .subprocessor_revisions

@@ -47,6 +47,7 @@ pub mod subprocessor_revision;
 pub mod subscription;
 pub mod tool;
 pub mod tool_current;
+pub mod tool_revision;
 pub mod verdict_version;
 pub mod write;
 

@@ -212,6 +212,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tool_revisions (tool_id, revision) {
+        tool_id -> Text,
+        revision -> BigInt,
+        input -> Text,
+        changed_fields -> Text,
+        editor -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     tools,
@@ -227,5 +238,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     audit_entries,
     audit_checkpoints,
+    tool_revisions,
     store_generation,
 );

@@ -5,6 +5,7 @@ use crate::error::{from_json, parse_enum, parse_uuid, to_json, StoreError, Store
 use crate::page::{Page, PageRequest};
 use crate::schema::{tool_facets, tools};
 use crate::time::{from_db, to_db};
+use crate::tool_revision::ToolRevisionRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -186,11 +187,13 @@ fn slug_conflict(e: StoreError, slug: &str) -> StoreError {
     }
 }
 
+/// Register a tool; `editor` says in what capacity (kept in its history).
 pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
     input: &ToolInput,
     now: DateTime<Utc>,
+    editor: &str,
 ) -> StoreResult<Tool> {
     input.validate()?;
     crate::write::write_transaction(conn, |conn| {
@@ -209,6 +212,7 @@ pub fn insert(
                 .values(&f)
                 .execute(conn)?;
         }
+        crate::tool_revision::record(conn, &ToolRevisionRow::new(id, 1, input, None, editor, now))?;
         crate::generation::bump(conn)?;
         row.into_domain()
     })
@@ -240,12 +244,14 @@ pub fn get_by_id_or_slug(conn: &mut DbConnection, key: &str) -> StoreResult<Tool
     }
 }
 
+/// Replace a tool; the new state joins its history.
 pub fn update(
     conn: &mut DbConnection,
     id: Uuid,
     input: &ToolInput,
     expected_revision: Option<i64>,
     now: DateTime<Utc>,
+    editor: &str,
 ) -> StoreResult<Tool> {
     input.validate()?;
     crate::write::write_transaction(conn, |conn| {
@@ -289,6 +295,17 @@ pub fn update(
                 .values(&f)
                 .execute(conn)?;
         }
+        crate::tool_revision::record(
+            conn,
+            &ToolRevisionRow::new(
+                id,
+                current.revision + 1,
+                input,
+                Some(&current.input),
+                editor,
+                now,
+            ),
+        )?;
         crate::generation::bump(conn)?;
         row.into_domain()
     })

@@ -146,6 +146,7 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
             Uuid::now_v7(),
             &tool_input("kahoot", "Again", v1),
             at(1),
+            "reviewer",
         );
         assert!(
             matches!(&dup, Err(StoreError::Conflict(m)) if m.contains("kahoot")),
@@ -156,6 +157,7 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
             Uuid::now_v7(),
             &tool_input("orphan", "Orphan", Uuid::now_v7()),
             at(1),
+            "reviewer",
         );
         assert!(
             matches!(orphan, Err(StoreError::NotFound { .. })),
@@ -165,7 +167,21 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
         // Change Creaza's login method; the facet filter must follow.
         let mut input = tool_input("creaza", "CREAZA", v2);
         input.login_methods = vec![LoginMethod::Microsoft];
-        tool::update(conn, creaza, &input, Some(1), at(2)).expect("update");
+        tool::update(conn, creaza, &input, Some(1), at(2), "vendor").expect("update");
+        // Every state is kept, with what changed and in what capacity.
+        let history = toolreg_store::tool_revision::list(conn, creaza, 10).expect("history");
+        assert_eq!(
+            history
+                .iter()
+                .map(|r| (r.revision, r.editor.as_str(), r.changed_fields.len()))
+                .collect::<Vec<_>>()[0],
+            (2, "vendor", 1),
+            "{backend}"
+        );
+        assert_eq!(history[0].changed_fields, ["login_methods"]);
+        assert_eq!(history[0].tool, input);
+        assert_eq!(history[1].revision, 1);
+        assert!(history[1].changed_fields.contains(&"slug".to_string()));
         let feide = ToolFilter {
             login_method: Some(LoginMethod::Feide),
             ..Default::default()

@@ -22,7 +22,9 @@ use toolreg_core::data_flow::DataFlow;
 use toolreg_core::diff::{diff_verdicts, VerdictDiff};
 use toolreg_core::subprocessor::{build_tree, summarise, SubprocessorNode, SubprocessorSummary};
 use toolreg_core::subprocessor_diff::{diff_subprocessors, SubprocessorDiff};
-use toolreg_core::tool::{AgeBand, LoginMethod, ProcessesPersonalData, Tool, ToolInput};
+use toolreg_core::tool::{
+    AgeBand, LoginMethod, ProcessesPersonalData, Tool, ToolInput, ToolRevision,
+};
 use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
 use toolreg_store::tool::ToolFilter;
 use toolreg_store::{organisation, subprocessor_revision, tool, verdict_version, DbConnection};
@@ -141,6 +143,17 @@ fn may_edit_tools_of(
     }
 }
 
+impl Editor {
+    /// How the tool's history names the capacity.
+    fn label(self, caller: &Caller) -> &'static str {
+        match self {
+            Editor::Vendor => "vendor",
+            Editor::Reviewer if caller.require(Who::Reviewer).is_ok() => "reviewer",
+            Editor::Reviewer => "admin",
+        }
+    }
+}
+
 /// 403 naming each field a vendor tried to set that only a reviewer may.
 fn reviewed_fields_problem(fields: &[&str]) -> Problem {
     let mut p = crate::access::forbidden_because(
@@ -171,12 +184,42 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection, Tool) -> Result<T, Problem> + Send + 'static,
 {
+    if let Some(redirect) = canonical_slug_redirect(req, &key) {
+        return Ok(redirect);
+    }
     let value = with_db(state, move |conn| {
         let t = find(conn, &key)?;
         read(conn, t)
     })
     .await?;
     Ok(json_response(req, &value, policy))
+}
+
+/// Slugs are lower case; `/tools/Kahoot` is a person typing, not another
+/// tool: 308 to the canonical address (the rest of the path and the query
+/// kept).
+fn canonical_slug_redirect(req: &HttpRequest, key: &str) -> Option<HttpResponse> {
+    if !key.bytes().any(|b| b.is_ascii_uppercase()) || Uuid::parse_str(key).is_ok() {
+        return None;
+    }
+    let segment = format!("/tools/{key}");
+    // Only a key as it stands in the raw path (no escapes) can be rewritten
+    // without risk of pointing back at itself.
+    if !req.path().contains(&segment) {
+        return None;
+    }
+    let path = req
+        .path()
+        .replacen(&segment, &format!("/tools/{}", key.to_ascii_lowercase()), 1);
+    let location = match req.query_string() {
+        "" => path,
+        q => format!("{path}?{q}"),
+    };
+    Some(
+        HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, location))
+            .finish(),
+    )
 }
 
 fn find(conn: &mut DbConnection, key: &str) -> Result<Tool, Problem> {
@@ -272,6 +315,9 @@ pub async fn get_tool(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let key = path.into_inner();
+    if let Some(redirect) = canonical_slug_redirect(&req, &key) {
+        return Ok(redirect);
+    }
     let cached = cached_json(
         &state,
         req.path().to_string(),
@@ -360,13 +406,20 @@ pub async fn create_tool(
             "tool.create",
             |t: &ToolBody| format!("tools/{}", t.tool.id),
             |conn| {
-                if may_edit_tools_of(conn, &caller, input.vendor_id)? == Editor::Vendor {
+                let editor = may_edit_tools_of(conn, &caller, input.vendor_id)?;
+                if editor == Editor::Vendor {
                     let facts = input.reviewed_changes(&input.unassessed());
                     if !facts.is_empty() {
                         return Err(reviewed_fields_problem(&facts));
                     }
                 }
-                let t = tool::insert(conn, Uuid::now_v7(), &input, toolreg_store::time::now())?;
+                let t = tool::insert(
+                    conn,
+                    Uuid::now_v7(),
+                    &input,
+                    toolreg_store::time::now(),
+                    editor.label(&caller),
+                )?;
                 tool_body(conn, t)
             },
         )
@@ -420,7 +473,8 @@ pub async fn update_tool(
             |t: &ToolBody| format!("tools/{}", t.tool.id),
             |conn| {
                 let current = find(conn, &key)?;
-                if may_edit_tools_of(conn, &caller, current.input.vendor_id)? == Editor::Vendor {
+                let editor = may_edit_tools_of(conn, &caller, current.input.vendor_id)?;
+                if editor == Editor::Vendor {
                     let facts = input.reviewed_changes(&current.input);
                     if !facts.is_empty() {
                         return Err(reviewed_fields_problem(&facts));
@@ -429,7 +483,14 @@ pub async fn update_tool(
                 let revision = current.revision;
                 let id = current.id;
                 check_if_match(&if_match, &etag_of(&tool_body(conn, current)?))?;
-                let t = tool::update(conn, id, &input, Some(revision), toolreg_store::time::now())?;
+                let t = tool::update(
+                    conn,
+                    id,
+                    &input,
+                    Some(revision),
+                    toolreg_store::time::now(),
+                    editor.label(&caller),
+                )?;
                 tool_body(conn, t)
             },
         )
@@ -875,6 +936,37 @@ pub async fn data_flows(
                 version: v.version,
                 data_flows: v.content.data_flows,
             })
+        },
+    )
+    .await
+}
+
+/// Every state the tool has had, newest first: what changed, when, and in
+/// what capacity (vendor, reviewer, admin, import). Who exactly is in the
+/// audit trail.
+#[utoipa::path(
+    tag = "tools",
+    params(("id_or_slug" = String, Path, description = "Tool id or slug")),
+    responses(
+        (status = 200, description = "The tool's history", body = Vec<ToolRevision>, headers(("ETag" = String))),
+        (status = 404, description = "No such tool", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tools/{id_or_slug}/revisions")]
+pub async fn tool_revisions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let key = path.into_inner();
+    read_tool_json(
+        &req,
+        &state,
+        key,
+        CachePolicy::Revalidate,
+        move |conn, t| {
+            // A tool changes rarely; a thousand states is years of history.
+            Ok(toolreg_store::tool_revision::list(conn, t.id, 1000)?)
         },
     )
     .await
