@@ -289,6 +289,7 @@ fn abuse_limits_and_security_headers() {
         &[
             ("TOOLREG_RATE_ANONYMOUS_PER_SECOND", "1"),
             ("TOOLREG_RATE_ANONYMOUS_BURST", "5"),
+            ("TOOLREG_RATE_FAILED_AUTH_PER_MINUTE", "5"),
         ],
     );
     let http = client();
@@ -348,5 +349,33 @@ fn abuse_limits_and_security_headers() {
         })
         .collect();
     assert_eq!(bad[0], 401);
+    // The threshold is the setting: five go through as 401, then 429.
+    assert_eq!(bad.iter().position(|s| *s == 429), Some(5), "{bad:?}");
     assert_eq!(bad.last(), Some(&429), "{bad:?}");
+    // A valid token from the same address is never turned away.
+    let still = http
+        .get(server.url("/api/v1/tools"))
+        .bearer_auth(&reviewer)
+        .send()
+        .expect("GET");
+    assert_eq!(still.status(), 200);
+}
+
+/// `toolreg token` refuses to mint what the service would refuse, and says
+/// when it creates a new secret.
+#[test]
+fn token_command_speaks_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = run(dir.path(), &["token", "--role", "reviewer"], &[]);
+    assert!(first.status.success());
+    assert!(String::from_utf8_lossy(&first.stderr).contains("laget ny tokenhemmelighet"));
+    let again = run(dir.path(), &["token", "--role", "reviewer"], &[]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("laget ny"));
+    let long = run(
+        dir.path(),
+        &["token", "--role", "reviewer", "--ttl", "31536000"],
+        &[],
+    );
+    assert!(!long.status.success());
+    assert!(String::from_utf8_lossy(&long.stderr).contains("TOOLREG_JWT_MAX_LIFETIME"));
 }

@@ -228,3 +228,43 @@ fn a_write_from_another_process_is_seen_at_once() {
         "the cached response must not outlive the change"
     );
 }
+
+/// The data directory holds the database, the token secret and the audit
+/// signing key: it and they are the owner's alone.
+#[cfg(unix)]
+#[test]
+fn data_dir_and_secrets_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = toolreg_tests::Server::start(dir.path(), &[("TOOLREG_SEED", "false")]);
+    drop(server);
+    let mode = |p: &str| {
+        std::fs::metadata(dir.path().join(p))
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    };
+    assert_eq!(mode("data"), 0o700);
+    for file in [
+        "data/toolreg.db",
+        "data/jwt-secret",
+        "data/audit-signing-key",
+    ] {
+        assert_eq!(mode(file), 0o600, "{file}");
+    }
+}
+
+/// A token pasted into a URL does not end up in the access log.
+#[test]
+fn tokens_in_urls_stay_out_of_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = toolreg_tests::Server::start(dir.path(), &[("TOOLREG_SEED", "false")]);
+    let r = toolreg_tests::client()
+        .get(server.url("/api/v1/tools?access_token=eyJzZWNyZXQtdG9rZW4"))
+        .send()
+        .expect("GET");
+    assert_eq!(r.status(), 400, "an undeclared parameter");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = server.stop();
+    assert!(log.contains("access_token=[redacted]"), "{log}");
+    assert!(!log.contains("eyJzZWNyZXQtdG9rZW4"), "{log}");
+}

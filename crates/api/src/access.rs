@@ -159,18 +159,17 @@ pub async fn authenticate(
     let outcome = match (value, &state) {
         (None, Some(state)) => state.limits.anonymous(ip).map(|()| Principal::Anonymous),
         (None, None) => Ok(Principal::Anonymous),
-        (Some(value), state) => match state.as_ref().map(|s| s.limits.before_auth(ip)) {
-            Some(Err(blocked)) => Err(blocked),
-            _ => {
-                let checked = check(value.ok(), state.as_ref().map(|s| s.validator.clone())).await;
-                if checked.is_err() {
-                    if let Some(s) = &state {
-                        s.limits.auth_failed(ip);
-                    }
-                }
-                checked
+        // A valid token is always let through, even from an address that
+        // sent many bad ones (it may be shared: a school's NAT); only its
+        // further bad tokens are turned away, with 429 instead of 401.
+        (Some(value), state) => {
+            let checked = check(value.ok(), state.as_ref().map(|s| s.validator.clone())).await;
+            match (checked, state) {
+                (Ok(principal), _) => Ok(principal),
+                (Err(refused), Some(s)) => s.limits.auth_failed(ip).and(Err(refused)),
+                (Err(refused), None) => Err(refused),
             }
-        },
+        }
     };
     let principal = match outcome {
         Ok(p) => p,

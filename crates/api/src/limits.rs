@@ -1,6 +1,7 @@
 //! Abuse limits per client address: anonymous requests share a per-client
-//! budget, and a client whose tokens keep failing is turned away before its
-//! next token is even checked. Both answer 429 with `Retry-After`.
+//! budget, and a client whose tokens keep failing has its further bad tokens
+//! answered with 429 (a valid token still passes). Both answer 429 with
+//! `Retry-After`.
 
 use crate::problem::Problem;
 use actix_web::http::StatusCode;
@@ -105,22 +106,27 @@ impl Limits {
         }
     }
 
-    /// A token from `ip` failed: count it, and block the client once it has
-    /// used up its budget.
-    pub fn auth_failed(&self, ip: IpAddr) {
+    /// A token from `ip` failed: count it. Within the budget the caller
+    /// gets its 401; past it (or while blocked) a 429 to answer instead.
+    pub fn auth_failed(&self, ip: IpAddr) -> Result<(), Problem> {
         if !self.config.enabled {
-            return;
+            return Ok(());
         }
+        self.before_auth(ip)?;
         if let Err(not_until) = self.failures.check_key(&ip) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let wait = not_until
+                .wait_time_from(DefaultClock::default().now())
+                .max(Duration::from_secs(1));
             if let Ok(mut blocked) = self.blocked.lock() {
                 let now = Instant::now();
                 if blocked.len() > 10_000 {
                     blocked.retain(|_, until| *until > now);
                 }
-                blocked.insert(ip, now + wait.max(Duration::from_secs(1)));
+                blocked.insert(ip, now + wait);
             }
+            return Err(too_many(wait));
         }
+        Ok(())
     }
 }
 
@@ -160,18 +166,17 @@ mod tests {
             ..Default::default()
         });
         let ip: IpAddr = [10, 0, 0, 1].into();
-        for _ in 0..3 {
-            assert!(limits.before_auth(ip).is_ok());
-            limits.auth_failed(ip);
-        }
+        assert!(limits.auth_failed(ip).is_ok());
+        assert!(limits.auth_failed(ip).is_ok());
+        assert_eq!(limits.auth_failed(ip).err().map(|p| p.status), Some(429));
         assert_eq!(limits.before_auth(ip).err().map(|p| p.status), Some(429));
         let off = Limits::new(LimitsConfig {
             enabled: false,
             failed_auth_per_minute: 1,
             ..Default::default()
         });
-        off.auth_failed(ip);
-        off.auth_failed(ip);
+        assert!(off.auth_failed(ip).is_ok());
+        assert!(off.auth_failed(ip).is_ok());
         assert!(off.before_auth(ip).is_ok());
     }
 }

@@ -20,6 +20,10 @@ pub enum AuthError {
     BadSignature,
     #[error("algoritmen {0} er ikke tillatt")]
     AlgorithmNotAllowed(String),
+    #[error("tokenet mangler subjekt (sub)")]
+    EmptySubject,
+    #[error("tokenet varer lenger enn {0} sekunder, som er det lengste som godtas")]
+    LivesTooLong(u64),
     #[error("ukjent nøkkel-id (kid)")]
     UnknownKey,
     #[error("nøkler fra JWKS kunne ikke hentes: {0}")]

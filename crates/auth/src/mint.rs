@@ -30,7 +30,7 @@ pub fn mint(
         exp: now + ttl_secs,
         nbf: Some(now),
         iss: issuer.to_string(),
-        aud: audience.to_string(),
+        aud: crate::role::Audience::One(audience.to_string()),
     };
     encode(
         &Header::default(),

@@ -45,7 +45,22 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<u64>,
     pub iss: String,
-    pub aud: String,
+    pub aud: Audience,
+}
+
+/// `aud` is one string or an array of them (RFC 7519 §4.1.3); the token is
+/// for us when the configured audience is among them (jsonwebtoken checks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<&str> for Audience {
+    fn from(a: &str) -> Self {
+        Audience::One(a.to_string())
+    }
 }
 
 /// Who is calling: nobody in particular, or an authenticated principal.

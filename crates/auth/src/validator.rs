@@ -14,10 +14,16 @@ pub enum KeySource {
     Jwks(Arc<JwksCache>),
 }
 
+/// 24 hours: longer than any interactive session needs.
+pub const DEFAULT_MAX_LIFETIME_SECS: u64 = 24 * 3600;
+
 pub struct Validator {
     pub issuer: String,
     pub audience: String,
     pub leeway_secs: u64,
+    /// The longest a token may still have to live when it is presented;
+    /// a leaked long-lived token is a standing key.
+    pub max_lifetime_secs: u64,
     source: KeySource,
 }
 
@@ -36,8 +42,14 @@ impl Validator {
             issuer: issuer.into(),
             audience: audience.into(),
             leeway_secs: 30,
+            max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS,
             source,
         }
+    }
+
+    pub fn with_max_lifetime(mut self, secs: u64) -> Self {
+        self.max_lifetime_secs = secs;
+        self
     }
 
     pub async fn validate(&self, token: &str) -> Result<Claims, AuthError> {
@@ -76,6 +88,17 @@ impl Validator {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        Ok(decode::<Claims>(token, &key, &validation)?.claims)
+        let claims = decode::<Claims>(token, &key, &validation)?.claims;
+        if claims.sub.trim().is_empty() {
+            return Err(AuthError::EmptySubject);
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        if claims.exp.saturating_sub(now) > self.max_lifetime_secs + self.leeway_secs {
+            return Err(AuthError::LivesTooLong(self.max_lifetime_secs));
+        }
+        Ok(claims)
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use toolreg_auth::jwks::JwksCache;
 use toolreg_auth::mint::now_secs;
+use toolreg_auth::role::Audience;
 use toolreg_auth::{AuthError, Claims, KeySource, Role, Validator};
 
 const SECRET: &[u8] = b"a-test-secret-that-is-long-enough-0123456789";
@@ -70,6 +71,12 @@ fn bad_tokens(sign: &dyn Fn(&Claims) -> String) -> Vec<(&'static str, String)> {
     issuer.iss = "https://evil.test".into();
     let mut audience = claims();
     audience.aud = "someone-else".into();
+    let mut audiences = claims();
+    audiences.aud = Audience::Many(vec!["someone-else".into(), "another".into()]);
+    let mut nobody = claims();
+    nobody.sub = "  ".into();
+    let mut forever = claims();
+    forever.exp = now + 365 * 24 * 3600;
     let good = sign(&claims());
     let mut tampered = good.clone();
     tampered.replace_range(good.len() - 4.., "AAAA");
@@ -78,6 +85,9 @@ fn bad_tokens(sign: &dyn Fn(&Claims) -> String) -> Vec<(&'static str, String)> {
         ("not yet valid", sign(&early)),
         ("wrong issuer", sign(&issuer)),
         ("wrong audience", sign(&audience)),
+        ("wrong audiences", sign(&audiences)),
+        ("empty subject", sign(&nobody)),
+        ("lives a year", sign(&forever)),
         ("bad signature", tampered),
         ("alg none", unsigned(&claims())),
         ("garbage", "not.a.token".into()),
@@ -90,6 +100,10 @@ async fn shared_secret_accepts_good_and_refuses_bad_tokens() {
     let v = Validator::new(ISS, AUD, KeySource::Shared(SECRET.to_vec()));
     let ok = v.validate(&hs256(&claims(), SECRET)).await;
     assert_eq!(ok.map(|c| c.sub), Ok("reviewer-1".to_string()));
+    // RFC 7519: `aud` may be an array; ours among them is enough.
+    let mut several = claims();
+    several.aud = Audience::Many(vec!["another".into(), AUD.into()]);
+    assert!(v.validate(&hs256(&several, SECRET)).await.is_ok());
     for (name, token) in bad_tokens(&|c| hs256(c, SECRET)) {
         assert!(v.validate(&token).await.is_err(), "{name} must be refused");
     }

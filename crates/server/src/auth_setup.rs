@@ -8,10 +8,26 @@ use toolreg_auth::secret::{load_or_create, SecretError};
 use toolreg_auth::{KeySource, Validator};
 
 /// The shared secret: configured, or generated into the data dir.
+/// Said on stderr when it is new: a token minted with a fresh secret is
+/// refused by a server started with another data dir.
 pub fn shared_secret(config: &Config) -> Result<Vec<u8>, SecretError> {
     match &config.auth.jwt_secret {
         Some(s) => Ok(s.as_bytes().to_vec()),
-        None => load_or_create(&config.data_dir),
+        None => {
+            let new =
+                !toolreg_auth::secret::exists(&config.data_dir, toolreg_auth::secret::SECRET_FILE);
+            let secret = load_or_create(&config.data_dir)?;
+            if new {
+                eprintln!(
+                    "toolreg: laget ny tokenhemmelighet i {}",
+                    config
+                        .data_dir
+                        .join(toolreg_auth::secret::SECRET_FILE)
+                        .display()
+                );
+            }
+            Ok(secret)
+        }
     }
 }
 
@@ -56,5 +72,6 @@ pub fn validator(config: &Config) -> Result<Validator, SecretError> {
         ))),
         None => KeySource::Shared(shared_secret(config)?),
     };
-    Ok(Validator::new(issuer.clone(), audience.clone(), source))
+    Ok(Validator::new(issuer.clone(), audience.clone(), source)
+        .with_max_lifetime(config.auth.max_lifetime))
 }

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
 const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// Distinct sizes kept: a benchmark asks for a handful; anyone asking for
+/// every size up to 4 MiB must not make the process keep them all.
+const MAX_KEPT: usize = 16;
 
 fn bodies() -> &'static RwLock<HashMap<usize, Bytes>> {
     static BODIES: OnceLock<RwLock<HashMap<usize, Bytes>>> = OnceLock::new();
@@ -22,6 +25,9 @@ fn body_of(size: usize) -> Bytes {
     let pad = size.saturating_sub(10);
     let body = Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(pad)));
     if let Ok(mut m) = bodies().write() {
+        if m.len() >= MAX_KEPT {
+            m.clear();
+        }
         m.insert(size, body.clone());
     }
     body
@@ -41,6 +47,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_bodies_are_bounded() {
+        for size in 1000..1100 {
+            body_of(size);
+        }
+        assert!(bodies().read().map(|m| m.len()).unwrap_or(0) <= MAX_KEPT);
+    }
 
     #[test]
     fn body_has_the_requested_size_and_is_json() {

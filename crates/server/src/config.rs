@@ -62,6 +62,8 @@ pub struct AuthConfig {
     pub audience: String,
     /// A reviewer may not publish a draft they were the last to edit.
     pub four_eyes: bool,
+    /// Seconds a presented token may at most have left to live.
+    pub max_lifetime: u64,
 }
 
 pub const DEFAULT_ISSUER: &str = "toolreg-local";
@@ -106,6 +108,10 @@ struct FileConfig {
     rate_anonymous_burst: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     audit_signing_key: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    rate_failed_auth_per_minute: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    jwt_max_lifetime: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     checkpoint_interval: Option<String>,
 }
@@ -275,7 +281,7 @@ impl Config {
             Some(v) => parse_bool("TOOLREG_FOUR_EYES", &v)?,
             None => true,
         };
-        let auth = AuthConfig {
+        let mut auth = AuthConfig {
             jwt_secret,
             jwks_url,
             issuer: look
@@ -285,6 +291,7 @@ impl Config {
                 .get("TOOLREG_JWT_AUDIENCE", &look.file.jwt_audience)
                 .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string()),
             four_eyes,
+            max_lifetime: toolreg_auth::validator::DEFAULT_MAX_LIFETIME_SECS,
         };
         let mut limits = toolreg_api::limits::LimitsConfig::default();
         if let Some(v) = look.get("TOOLREG_RATE_LIMIT", &look.file.rate_limit) {
@@ -308,6 +315,15 @@ impl Config {
             &look.file.rate_anonymous_burst,
         ) {
             limits.anonymous_burst = positive("TOOLREG_RATE_ANONYMOUS_BURST", v)?;
+        }
+        if let Some(v) = look.get(
+            "TOOLREG_RATE_FAILED_AUTH_PER_MINUTE",
+            &look.file.rate_failed_auth_per_minute,
+        ) {
+            limits.failed_auth_per_minute = positive("TOOLREG_RATE_FAILED_AUTH_PER_MINUTE", v)?;
+        }
+        if let Some(v) = look.get("TOOLREG_JWT_MAX_LIFETIME", &look.file.jwt_max_lifetime) {
+            auth.max_lifetime = u64::from(positive("TOOLREG_JWT_MAX_LIFETIME", v)?);
         }
         let signing_key = look.get("TOOLREG_AUDIT_SIGNING_KEY", &look.file.audit_signing_key);
         if let Some(k) = &signing_key {

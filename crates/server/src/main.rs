@@ -81,6 +81,12 @@ fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            if ttl > config.auth.max_lifetime {
+                return Err(database::StartError::Token(format!(
+                    "--ttl {ttl} er lengre enn TOOLREG_JWT_MAX_LIFETIME ({} sekunder); tjenesten ville avvist tokenet",
+                    config.auth.max_lifetime
+                )));
+            }
             if config.auth.jwks_url.is_some() {
                 return Err(database::StartError::Token(
                     "TOOLREG_JWKS_URL er satt: tokens utstedes da av identitetsleverandøren, ikke her".into(),

@@ -86,7 +86,17 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
             .wrap(middleware::from_fn(toolreg_api::request_guard::guard))
             .wrap(middleware::from_fn(toolreg_api::access::authenticate))
             .wrap(toolreg_api::error_pages::middleware())
-            .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("toolreg::http"))
+            .wrap(
+                middleware::Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", |req| {
+                        toolreg_api::request_guard::loggable_request_line(
+                            req.method().as_str(),
+                            req.path(),
+                            req.query_string(),
+                        )
+                    })
+                    .log_target("toolreg::http"),
+            )
             // Outermost, so problem pages rewritten by `error_pages` carry them too.
             .wrap(security_headers())
     })

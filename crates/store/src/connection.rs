@@ -160,15 +160,14 @@ pub type PooledDb = PooledConnection<Manager>;
 pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> StoreResult<DbPool> {
     if let DatabaseUrl::Sqlite(path) = url {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            create_private_dir(dir).map_err(|e| {
                 StoreError::Connection(format!("kan ikke opprette mappen {}: {e}", dir.display()))
             })?;
         }
-    }
-    if let DatabaseUrl::Sqlite(path) = url {
         let mut first = SqliteConnection::establish(&path.to_string_lossy())
             .map_err(|e| StoreError::Connection(e.to_string()))?;
         first.batch_execute(SQLITE_WAL)?;
+        owner_only(path);
     }
     let size = max_size.unwrap_or(match url.backend() {
         Backend::Sqlite => 8,
@@ -179,6 +178,44 @@ pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> StoreResult<DbPoo
         .connection_timeout(Duration::from_secs(10))
         .build(Manager::new(url.clone()))
         .map_err(|e| StoreError::Connection(e.to_string()))
+}
+
+/// A new data directory is the owner's alone (mode 0700): it holds the
+/// database, the token secret and the audit signing key.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// The database file and its WAL companions: owner read/write only (0600),
+/// whatever the umask gave them.
+fn owner_only(db: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let name = db.as_os_str().to_os_string();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = name.clone();
+            file.push(suffix);
+            let file = std::path::PathBuf::from(file);
+            if file.exists() {
+                if let Err(e) =
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                {
+                    tracing::warn!(file = %file.display(), error = %e, "cannot restrict permissions");
+                }
+            }
+        }
+    }
 }
 
 /// Check that the database answers a trivial query.
