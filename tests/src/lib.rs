@@ -153,3 +153,96 @@ pub fn token(dir: &Path, sub: &str, roles: &[&str], org: Option<&str>) -> String
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// The running service and three signed-in callers acting for the reviewer
+/// organisation KS (971032146): an admin and two reviewers, so that one can
+/// draft and the other publish (four eyes).
+pub struct Api {
+    pub http: reqwest::blocking::Client,
+    pub server: Server,
+    pub admin: String,
+    pub drafter: String,
+    pub publisher: String,
+}
+
+impl Api {
+    pub fn start(dir: &Path, env: &[(&str, &str)]) -> Api {
+        let server = Server::start(dir, env);
+        let mint = |sub: &str, role: &str| token(dir, sub, &[role], Some("971032146"));
+        Api {
+            http: client(),
+            admin: mint("admin-1", "admin"),
+            drafter: mint("reviewer-a", "reviewer"),
+            publisher: mint("reviewer-b", "reviewer"),
+            server,
+        }
+    }
+
+    /// `path` under `/api/v1`.
+    pub fn url(&self, path: &str) -> String {
+        self.server.url(&format!("/api/v1{path}"))
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::blocking::Response {
+        self.http.get(self.url(path)).send().expect("GET")
+    }
+
+    pub fn post(
+        &self,
+        path: &str,
+        as_: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::blocking::Response {
+        self.send(reqwest::Method::POST, path, as_, None, Some(body))
+    }
+
+    pub fn put(
+        &self,
+        path: &str,
+        as_: &str,
+        etag: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::blocking::Response {
+        self.send(reqwest::Method::PUT, path, as_, Some(etag), Some(body))
+    }
+
+    pub fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        as_: &str,
+        if_match: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::blocking::Response {
+        let mut r = self.http.request(method, self.url(path)).bearer_auth(as_);
+        if let Some(tag) = if_match {
+            r = r.header(reqwest::header::IF_MATCH, tag);
+        }
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        r.send().expect("request")
+    }
+
+    /// POST that must answer 201; the created resource.
+    pub fn created(&self, path: &str, as_: &str, body: &serde_json::Value) -> serde_json::Value {
+        let r = self.post(path, as_, body);
+        let status = r.status().as_u16();
+        let body: serde_json::Value = r.json().unwrap_or(serde_json::Value::Null);
+        assert_eq!(status, 201, "POST {path}: {body}");
+        body
+    }
+
+    /// The ETag and body of a resource as `as_` reads it.
+    pub fn read(&self, path: &str, as_: &str) -> (String, serde_json::Value) {
+        let r = self.send(reqwest::Method::GET, path, as_, None, None);
+        assert_eq!(r.status(), 200, "GET {path}");
+        let tag = r
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("ETag");
+        (tag, r.json().expect("JSON body"))
+    }
+}

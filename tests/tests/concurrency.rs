@@ -6,81 +6,16 @@
 //! - Concurrent publishes (and withdrawals) of assessments covering one tool
 //!   all succeed.
 
-use reqwest::blocking::{Client, Response};
-use reqwest::header::{ETAG, IF_MATCH};
+use reqwest::blocking::Response;
+use reqwest::header::ETAG;
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::path::Path;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
-use toolreg_tests::{client, token, Server, TestDb};
+use toolreg_tests::{Api, TestDb};
 
 const WRITERS: usize = 8;
 const ROUNDS: usize = 50;
-
-struct Api {
-    http: Client,
-    server: Server,
-    admin: String,
-    drafter: String,
-    publisher: String,
-}
-
-impl Api {
-    fn start(dir: &Path, env: &[(&str, &str)]) -> Api {
-        let server = Server::start(dir, env);
-        let mint = |sub: &str, role: &str| token(dir, sub, &[role], Some("971032146"));
-        Api {
-            http: client(),
-            admin: mint("admin-1", "admin"),
-            drafter: mint("reviewer-a", "reviewer"),
-            publisher: mint("reviewer-b", "reviewer"),
-            server,
-        }
-    }
-
-    fn send(
-        &self,
-        method: Method,
-        path: &str,
-        as_: &str,
-        if_match: Option<&str>,
-        body: Option<&Value>,
-    ) -> Response {
-        let mut r = self
-            .http
-            .request(method, self.server.url(&format!("/api/v1{path}")))
-            .bearer_auth(as_);
-        if let Some(tag) = if_match {
-            r = r.header(IF_MATCH, tag);
-        }
-        if let Some(b) = body {
-            r = r.json(b);
-        }
-        r.send().expect("request")
-    }
-
-    fn created(&self, path: &str, as_: &str, body: &Value) -> Value {
-        let r = self.send(Method::POST, path, as_, None, Some(body));
-        let status = r.status().as_u16();
-        let body: Value = r.json().unwrap_or(Value::Null);
-        assert_eq!(status, 201, "POST {path}: {body}");
-        body
-    }
-
-    /// The ETag and body of a resource as `as_` reads it.
-    fn read(&self, path: &str, as_: &str) -> (String, Value) {
-        let r = self.send(Method::GET, path, as_, None, None);
-        assert_eq!(r.status(), 200, "GET {path}");
-        let tag = r
-            .headers()
-            .get(ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .expect("ETag");
-        (tag, r.json().expect("JSON body"))
-    }
-}
 
 /// What one race of writers on one route looks like.
 struct Route<'a> {

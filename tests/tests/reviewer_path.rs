@@ -3,61 +3,11 @@
 //! draft, publish v2, withdraw; then read history, the verdict as of
 //! before/between/after, the diff, and a 304.
 
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::Response;
 use reqwest::header::{ETAG, IF_MATCH, IF_NONE_MATCH, LOCATION};
 use serde_json::{json, Value};
 use std::time::Duration;
-use toolreg_tests::{client, token, Server, TestDb};
-
-struct Api {
-    http: Client,
-    server: Server,
-    admin: String,
-    /// Two reviewers: the four-eyes rule lets neither publish their own edit.
-    drafter: String,
-    publisher: String,
-}
-
-impl Api {
-    fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> Api {
-        let server = Server::start(dir, env);
-        let mint = |sub: &str, role: &str| token(dir, sub, &[role], Some("971032146"));
-        Api {
-            http: client(),
-            admin: mint("admin-1", "admin"),
-            drafter: mint("reviewer-a", "reviewer"),
-            publisher: mint("reviewer-b", "reviewer"),
-            server,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        self.server.url(&format!("/api/v1{path}"))
-    }
-
-    fn get(&self, path: &str) -> Response {
-        self.http.get(self.url(path)).send().expect("GET")
-    }
-
-    fn post(&self, path: &str, as_: &str, body: &Value) -> Response {
-        self.http
-            .post(self.url(path))
-            .bearer_auth(as_)
-            .json(body)
-            .send()
-            .expect("POST")
-    }
-
-    fn put(&self, path: &str, as_: &str, etag: &str, body: &Value) -> Response {
-        self.http
-            .put(self.url(path))
-            .bearer_auth(as_)
-            .header(IF_MATCH, etag)
-            .json(body)
-            .send()
-            .expect("PUT")
-    }
-}
+use toolreg_tests::{Api, TestDb};
 
 fn etag(r: &Response) -> String {
     r.headers()

@@ -66,7 +66,7 @@ fn load_or_create_text<const N: usize>(
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(text.trim().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            create_private_dir(dir).map_err(io)?;
+            std::fs::create_dir_all(dir).map_err(io)?;
             let mut bytes = [0u8; N];
             getrandom::fill(&mut bytes).map_err(|e| SecretError::Random(e.to_string()))?;
             let text = encode(bytes);
@@ -83,19 +83,4 @@ fn load_or_create_text<const N: usize>(
         }
         Err(e) => Err(io(e)),
     }
-}
-
-/// Create `dir` (and parents) readable by the owner only when it is new.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.exists() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
 }

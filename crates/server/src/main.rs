@@ -36,7 +36,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Create the data directory, if it is new, as the owner's alone (0700):
+/// it holds the database, the token secret and the audit signing key.
+fn create_private_dir(dir: &std::path::Path) -> Result<(), database::StartError> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|source| database::StartError::Write {
+            path: dir.display().to_string(),
+            source,
+        })
+}
+
 fn run(command: Command, config: &Config) -> Result<(), database::StartError> {
+    if !matches!(command, Command::ExportOpenapi { .. }) {
+        create_private_dir(&config.data_dir)?;
+    }
     match command {
         Command::Serve => {
             let pool = database::open(config)?;

@@ -160,7 +160,7 @@ pub type PooledDb = PooledConnection<Manager>;
 pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> StoreResult<DbPool> {
     if let DatabaseUrl::Sqlite(path) = url {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(|e| {
+            std::fs::create_dir_all(dir).map_err(|e| {
                 StoreError::Connection(format!("kan ikke opprette mappen {}: {e}", dir.display()))
             })?;
         }
@@ -178,22 +178,6 @@ pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> StoreResult<DbPoo
         .connection_timeout(Duration::from_secs(10))
         .build(Manager::new(url.clone()))
         .map_err(|e| StoreError::Connection(e.to_string()))
-}
-
-/// A new data directory is the owner's alone (mode 0700): it holds the
-/// database, the token secret and the audit signing key.
-fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    if dir.exists() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
 }
 
 /// The database file and its WAL companions: owner read/write only (0600),

@@ -24,6 +24,19 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
+/// `limit` for the trail and its checkpoints: 1–200, default 50.
+fn limit_of(limit: Option<u32>) -> Result<i64, Problem> {
+    let limit = i64::from(limit.unwrap_or(50));
+    if (1..=200).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(Problem::invalid_input(
+            "/limit",
+            "limit må være fra 1 til 200",
+        ))
+    }
+}
+
 /// The audit trail, oldest first.
 #[utoipa::path(
     tag = "audit",
@@ -43,13 +56,7 @@ pub async fn list_audit(
     query: QueryParams<AuditQuery>,
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();
-    let limit = i64::from(q.limit.unwrap_or(50));
-    if !(1..=200).contains(&limit) {
-        return Err(Problem::invalid_input(
-            "/limit",
-            "limit må være fra 1 til 200",
-        ));
-    }
+    let limit = limit_of(q.limit)?;
     let entries = with_db(&state, move |conn| {
         Ok(audit::list(
             conn,
@@ -91,13 +98,7 @@ pub async fn list_checkpoints(
     query: QueryParams<CheckpointQuery>,
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();
-    let limit = i64::from(q.limit.unwrap_or(50));
-    if !(1..=200).contains(&limit) {
-        return Err(Problem::invalid_input(
-            "/limit",
-            "limit må være fra 1 til 200",
-        ));
-    }
+    let limit = limit_of(q.limit)?;
     if q.before.is_some_and(|b| b < 1) {
         return Err(Problem::invalid_input(
             "/before",
