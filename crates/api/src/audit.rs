@@ -40,13 +40,12 @@ where
             org: caller.principal.org().map(str::to_owned),
             request_id: Some(request_id.to_string()),
         };
-        let state = serde_json::to_value(&value).map_err(|_| Problem::internal())?;
         audit::append(
             conn,
             &actor,
             action,
             &target(&value),
-            &state,
+            &value,
             toolreg_store::time::now(),
         )?;
         Ok(value)

@@ -90,9 +90,14 @@ pub fn first_broken(entries: &[AuditEntry]) -> Option<i64> {
         .map(|e| e.sequence)
 }
 
-/// SHA-256 of a JSON state, hex encoded.
-pub fn state_hash(state: &serde_json::Value) -> String {
-    hex(&Sha256::digest(state.to_string().as_bytes()))
+/// SHA-256 of a state's JSON, hex encoded. Every writer and `audit verify`
+/// hash the value itself (`serde_json::to_vec`), never a `Value` built from
+/// it, so the bytes do not depend on how `Value` orders keys, and no
+/// intermediate tree is built.
+pub fn state_hash<T: Serialize + ?Sized>(state: &T) -> String {
+    hex(&Sha256::digest(
+        serde_json::to_vec(state).unwrap_or_default(),
+    ))
 }
 
 #[cfg(test)]

@@ -78,15 +78,16 @@ fn lock_tail(conn: &mut DbConnection) -> StoreResult<()> {
 
 /// Append an entry linking to the current tail. Call inside the transaction
 /// that makes the change, so both commit or neither does.
-pub fn append(
+pub fn append<T: serde::Serialize + ?Sized>(
     conn: &mut DbConnection,
     actor: &Actor,
     action: &str,
     target: &str,
-    new_state: &serde_json::Value,
+    new_state: &T,
     now: DateTime<Utc>,
 ) -> StoreResult<AuditEntry> {
-    let mut entries = append_many(conn, actor, &[(action, target, new_state)], now)?;
+    let state = state_hash(new_state);
+    let mut entries = append_many(conn, actor, &[(action, target, state)], now)?;
     entries.pop().ok_or(crate::StoreError::Corrupt {
         what: "audit_entries",
         detail: "ingen rad skrevet".into(),
@@ -95,11 +96,12 @@ pub fn append(
 
 /// Append several entries by one actor, chained in order, with one read of
 /// the tail: for bulk loads, whose every published version gets its
-/// publication entry like one published through the API.
+/// publication entry like one published through the API. Each change is
+/// (action, target, `state_hash` of the new state).
 pub fn append_many(
     conn: &mut DbConnection,
     actor: &Actor,
-    changes: &[(&str, &str, &serde_json::Value)],
+    changes: &[(&str, &str, String)],
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<AuditEntry>> {
     crate::write::write_transaction(conn, |conn| {
@@ -124,7 +126,7 @@ pub fn append_many(
                 action: action.to_string(),
                 target: target.to_string(),
                 request_id: actor.request_id.clone(),
-                state_sha256: state_hash(state),
+                state_sha256: state.clone(),
                 prev_hash: prev_hash.clone(),
                 entry_hash: String::new(),
             };

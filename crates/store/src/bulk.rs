@@ -203,19 +203,22 @@ pub fn insert_all(
         counts.verdicts = insert_chunks!(conn, verdict_versions::table, verdict_rows);
         // Each loaded version gets its publication entry, as one published
         // through the API does, so `audit verify` holds every version to it.
-        let states: Vec<(String, serde_json::Value)> = set
+        let targets: Vec<String> = set
             .verdicts
             .iter()
-            .map(|v| {
+            .map(|v| toolreg_core::audit::publication_target(v.assessment_id, v.version))
+            .collect();
+        let changes: Vec<(&str, &str, String)> = set
+            .verdicts
+            .iter()
+            .zip(&targets)
+            .map(|(v, target)| {
                 (
-                    toolreg_core::audit::publication_target(v.assessment_id, v.version),
-                    serde_json::to_value(v).unwrap_or_default(),
+                    toolreg_core::audit::PUBLISH_ACTION,
+                    target.as_str(),
+                    toolreg_core::audit::state_hash(v),
                 )
             })
-            .collect();
-        let changes: Vec<(&str, &str, &serde_json::Value)> = states
-            .iter()
-            .map(|(target, state)| (toolreg_core::audit::PUBLISH_ACTION, target.as_str(), state))
             .collect();
         let loader = crate::audit::Actor {
             sub: LOADER.to_string(),

@@ -738,13 +738,13 @@ fn forged_verdict_versions_are_refused_and_named() {
             org: None,
             request_id: None,
         };
-        let state = serde_json::to_value(&v1).expect("state");
+        // As the API records a publication: the version itself is the state.
         audit::append(
             conn,
             &actor,
             PUBLISH_ACTION,
             &publication_target(a, 1),
-            &state,
+            &v1,
             at(3),
         )
         .expect("publication entry");

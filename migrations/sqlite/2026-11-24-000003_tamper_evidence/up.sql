@@ -4,10 +4,13 @@
 -- BEFORE INSERT runs before conflict resolution: refuse any insert that
 -- would collide with a published version or an audit entry.
 CREATE TRIGGER verdict_versions_refuse_replace BEFORE INSERT ON verdict_versions
-WHEN EXISTS (
-    SELECT 1 FROM verdict_versions
-    WHERE id = NEW.id OR (assessment_id = NEW.assessment_id AND version = NEW.version)
-)
+-- Two EXISTS, each an index look-up; one OR of both would scan the table
+-- on every insert.
+WHEN EXISTS (SELECT 1 FROM verdict_versions WHERE id = NEW.id)
+    OR EXISTS (
+        SELECT 1 FROM verdict_versions
+        WHERE assessment_id = NEW.assessment_id AND version = NEW.version
+    )
 BEGIN
     SELECT RAISE(ABORT, 'verdict_versions are immutable once published');
 END;
