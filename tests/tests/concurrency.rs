@@ -193,6 +193,58 @@ fn one_winner_per_if_match(api: &Api) {
             race(api, route, round);
         }
     }
+    publish_races(api, &f);
+}
+
+/// `POST /assessments/{id}/publish` takes If-Match too: 8 publishers with
+/// the ETag of one draft publish it once; the other seven get 412.
+fn publish_races(api: &Api, f: &Fixture) {
+    let assessment = new_assessment(api, f, "Samtidig publisering");
+    let draft_path = format!("/assessments/{assessment}/draft");
+    let publish_path = format!("/assessments/{assessment}/publish");
+    for round in 0..ROUNDS {
+        let (tag, _) = api.read(&draft_path, &api.drafter);
+        let saved = api.put(
+            &draft_path,
+            &api.drafter,
+            &tag,
+            &draft(format!("Publiseringsrunde {round}")),
+        );
+        assert_eq!(saved.status(), 200);
+        let tag = saved
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("draft ETag");
+        let barrier = Barrier::new(WRITERS);
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..WRITERS)
+                .map(|_| {
+                    let (barrier, tag, path) = (&barrier, &tag, &publish_path);
+                    s.spawn(move || {
+                        barrier.wait();
+                        api.send(Method::POST, path, &api.publisher, Some(tag), None)
+                            .status()
+                            .as_u16()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("publisher"))
+                .collect()
+        });
+        let published = statuses.iter().filter(|s| **s == 201).count();
+        let stale = statuses.iter().filter(|s| **s == 412).count();
+        assert_eq!(
+            (published, stale),
+            (1, WRITERS - 1),
+            "publish round {round}: {statuses:?}"
+        );
+        let (_, a) = api.read(&format!("/assessments/{assessment}"), &api.drafter);
+        assert_eq!(a["latest_version"], round + 1, "one version per round");
+    }
 }
 
 #[test]
