@@ -75,15 +75,71 @@ pub struct VerdictContent {
     pub review_due: Option<NaiveDate>,
 }
 
+// Read through `DraftWire`, one flat struct: with `#[serde(flatten)]` serde
+// would buffer the whole body before reading the verdict, so a list over its
+// cap would only be found after everything was parsed.
 /// The editable draft of an assessment: the next verdict plus a change note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "DraftWire")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictDraft {
     #[serde(flatten)]
     pub content: VerdictContent,
     #[serde(default)]
     pub change_note: String,
+}
+
+/// `VerdictDraft` as it arrives: `VerdictContent`'s fields (same names,
+/// same caps) and the change note, in one struct.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DraftWire {
+    level: VerdictLevel,
+    summary: String,
+    #[serde(default)]
+    rationale: String,
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::CONDITIONS }, _, _>"
+    )]
+    conditions: Vec<Condition>,
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::FINDINGS }, _, _>"
+    )]
+    findings: Vec<Finding>,
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::DATA_FLOWS }, _, _>"
+    )]
+    data_flows: Vec<DataFlow>,
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::REVIEWED_REVISIONS }, _, _>"
+    )]
+    subprocessor_revisions: Vec<ReviewedSubprocessors>,
+    #[serde(default)]
+    review_due: Option<NaiveDate>,
+    #[serde(default)]
+    change_note: String,
+}
+
+impl From<DraftWire> for VerdictDraft {
+    fn from(w: DraftWire) -> Self {
+        VerdictDraft {
+            content: VerdictContent {
+                level: w.level,
+                summary: w.summary,
+                rationale: w.rationale,
+                conditions: w.conditions,
+                findings: w.findings,
+                data_flows: w.data_flows,
+                subprocessor_revisions: w.subprocessor_revisions,
+                review_due: w.review_due,
+            },
+            change_note: w.change_note,
+        }
+    }
 }
 
 impl VerdictContent {
