@@ -6,8 +6,8 @@
 #
 # One worker: with two, CPython 3.11.7's ast.parse (called by Hypothesis to
 # describe filters) can fail with "AST constructor recursion depth mismatch"
-# when two threads parse at once (CPython gh-106905), an error of the tool,
-# not of the service, that fails the run at random.
+# when two threads parse at once: an error of the tool, not of the
+# service, that fails a run at random.
 set -euo pipefail
 bin="$1"
 venv="$2"
