@@ -154,6 +154,15 @@ pub fn token(dir: &Path, sub: &str, roles: &[&str], org: Option<&str>) -> String
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// The `ETag` of a response, which the test needs.
+pub fn etag(r: &reqwest::blocking::Response) -> String {
+    r.headers()
+        .get(reqwest::header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("ETag header")
+}
+
 /// The running service and three signed-in callers acting for the reviewer
 /// organisation KS (971032146): an admin and two reviewers, so that one can
 /// draft and the other publish (four eyes).
@@ -237,12 +246,6 @@ impl Api {
     pub fn read(&self, path: &str, as_: &str) -> (String, serde_json::Value) {
         let r = self.send(reqwest::Method::GET, path, as_, None, None);
         assert_eq!(r.status(), 200, "GET {path}");
-        let tag = r
-            .headers()
-            .get(reqwest::header::ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .expect("ETag");
-        (tag, r.json().expect("JSON body"))
+        (etag(&r), r.json().expect("JSON body"))
     }
 }

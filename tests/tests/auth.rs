@@ -128,12 +128,7 @@ fn roles_and_tokens_at_the_edge() {
     // Facts a verdict rests on are not the vendor's to change: refused,
     // field by field, and the public record stays as reviewed.
     let read = http.get(url("/tools/kahoot")).send().expect("GET");
-    let tag = read
-        .headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .expect("etag");
+    let tag = toolreg_tests::etag(&read);
     let mut claim: Value = read.json().expect("tool");
     for derived in [
         "id",

@@ -7,12 +7,11 @@
 //!   all succeed.
 
 use reqwest::blocking::Response;
-use reqwest::header::ETAG;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
-use toolreg_tests::{Api, TestDb};
+use toolreg_tests::{etag, Api, TestDb};
 
 const WRITERS: usize = 8;
 const ROUNDS: usize = 50;
@@ -196,27 +195,22 @@ fn one_winner_per_if_match(api: &Api) {
     publish_races(api, &f);
 }
 
+/// Save a new draft of `assessment` as the drafter; the draft's ETag.
+fn save_draft(api: &Api, assessment: &str, summary: String) -> String {
+    let path = format!("/assessments/{assessment}/draft");
+    let (tag, _) = api.read(&path, &api.drafter);
+    let saved = api.put(&path, &api.drafter, &tag, &draft(summary));
+    assert_eq!(saved.status(), 200);
+    etag(&saved)
+}
+
 /// `POST /assessments/{id}/publish` takes If-Match too: 8 publishers with
 /// the ETag of one draft publish it once; the other seven get 412.
 fn publish_races(api: &Api, f: &Fixture) {
     let assessment = new_assessment(api, f, "Samtidig publisering");
-    let draft_path = format!("/assessments/{assessment}/draft");
     let publish_path = format!("/assessments/{assessment}/publish");
     for round in 0..ROUNDS {
-        let (tag, _) = api.read(&draft_path, &api.drafter);
-        let saved = api.put(
-            &draft_path,
-            &api.drafter,
-            &tag,
-            &draft(format!("Publiseringsrunde {round}")),
-        );
-        assert_eq!(saved.status(), 200);
-        let tag = saved
-            .headers()
-            .get(ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .expect("draft ETag");
+        let tag = save_draft(api, &assessment, format!("Publiseringsrunde {round}"));
         let barrier = Barrier::new(WRITERS);
         let statuses: Vec<u16> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..WRITERS)
@@ -365,22 +359,7 @@ fn concurrent_publishes_all_succeed(api: &Api) {
         let drafts: Vec<(String, String)> = (0..PARALLEL)
             .map(|n| {
                 let a = new_assessment(api, &f, &format!("Vurdering {round}-{n}"));
-                let path = format!("/assessments/{a}/draft");
-                let (tag, _) = api.read(&path, &api.drafter);
-                let saved = api.send(
-                    Method::PUT,
-                    &path,
-                    &api.drafter,
-                    Some(&tag),
-                    Some(&draft(format!("Vurdering {round}-{n}"))),
-                );
-                assert_eq!(saved.status(), 200);
-                let tag = saved
-                    .headers()
-                    .get(ETAG)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-                    .expect("draft ETag");
+                let tag = save_draft(api, &a, format!("Vurdering {round}-{n}"));
                 (a, tag)
             })
             .collect();

@@ -4,18 +4,10 @@
 //! before/between/after, the diff, and a 304.
 
 use reqwest::blocking::Response;
-use reqwest::header::{ETAG, IF_MATCH, IF_NONE_MATCH, LOCATION};
+use reqwest::header::{IF_MATCH, IF_NONE_MATCH, LOCATION};
 use serde_json::{json, Value};
 use std::time::Duration;
-use toolreg_tests::{Api, TestDb};
-
-fn etag(r: &Response) -> String {
-    r.headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .expect("ETag header")
-}
+use toolreg_tests::{etag, Api, TestDb};
 
 fn ok_json(r: Response, status: u16) -> Value {
     let code = r.status().as_u16();

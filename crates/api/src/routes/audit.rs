@@ -24,17 +24,12 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
-/// `limit` for the trail and its checkpoints: 1–200, default 50.
+/// `limit` for the trail and its checkpoints: the lists' own rule (1–200,
+/// default 50); these page by sequence number, not by cursor.
 fn limit_of(limit: Option<u32>) -> Result<i64, Problem> {
-    let limit = i64::from(limit.unwrap_or(50));
-    if (1..=200).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(Problem::invalid_input(
-            "/limit",
-            "limit må være fra 1 til 200",
-        ))
-    }
+    Ok(i64::from(
+        crate::pagination::page_request(limit, None)?.limit,
+    ))
 }
 
 /// The audit trail, oldest first.
