@@ -18,7 +18,7 @@ use toolreg_core::tool::{
     ToolStatus,
 };
 use toolreg_core::verdict::{ReviewedSubprocessors, VerdictContent, VerdictLevel, VerdictVersion};
-use toolreg_store::bulk::BulkSet;
+use toolreg_store::ops::bulk::BulkSet;
 use uuid::Uuid;
 
 /// A tiny deterministic generator (SplitMix64) so runs are comparable

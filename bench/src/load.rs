@@ -13,7 +13,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::time::Instant;
 use toolreg_core::Validate;
-use toolreg_store::bulk::{insert_all, BulkSet};
+use toolreg_store::ops::bulk::{insert_all, BulkSet};
 use toolreg_store::test_support::TestDb;
 use toolreg_store::DbConnection;
 

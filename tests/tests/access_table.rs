@@ -51,6 +51,9 @@ const AUDIT: &[Caller] = &[
     Admin,
 ];
 const TOOL_EDIT: &[Caller] = &[VendorOfTool, Reviewer, OtherReviewer, Admin];
+/// Recording a subprocessor list: reviewers of registered reviewing
+/// organisations, and admins.
+const SUBPROCESSOR_RECORDERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
 
 #[test]
 fn every_route_answers_every_caller_as_the_policy_says() {
@@ -270,6 +273,18 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             Box::new(|_| http.get(url("/api/v1/tools/kahoot/subprocessors/revisions"))),
         ),
         (
+            "POST",
+            "/api/v1/tools/{id_or_slug}/subprocessors/revisions",
+            SUBPROCESSOR_RECORDERS,
+            Box::new(|_| {
+                http.post(url("/api/v1/tools/kahoot/subprocessors/revisions"))
+                    .json(
+                        &json!({"entries": [{"id": "aws", "name": "AWS EMEA SARL", "country": "IE",
+                                   "role": "sub_processor", "transfer_mechanism": "eea"}]}),
+                    )
+            }),
+        ),
+        (
             "GET",
             "/api/v1/tools/{id_or_slug}/subprocessors/diff",
             PUBLIC,
@@ -379,6 +394,12 @@ fn every_route_answers_every_caller_as_the_policy_says() {
                 http.post(url(&format!("/api/v1/assessments/{own}/withdraw")))
                     .json(&json!({"reason": "Tilgangstest"}))
             }),
+        ),
+        (
+            "GET",
+            "/api/v1/events",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/events"))),
         ),
         (
             "GET",

@@ -7,9 +7,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access;
-pub mod audit;
 pub mod blocking;
 pub mod caching;
+pub mod change_context;
 pub mod contract;
 pub mod error_pages;
 pub mod health;
@@ -24,6 +24,9 @@ pub mod request_guard;
 pub mod response_cache;
 pub mod routes;
 pub mod state;
+pub mod store_problem;
+pub mod tool_body;
+pub mod tool_path;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -37,7 +40,9 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
-    use routes::{assessments, organisations, tools, vendors};
+    use routes::{
+        assessments, drafts, events, organisations, subprocessors, tools, vendors, verdicts,
+    };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(json_body::payload_config())
         .service(health::healthz)
@@ -48,13 +53,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(openapi::openapi_json)
                 .service(tools::list_tools)
                 .service(tools::create_tool)
-                .service(tools::verdict_history)
-                .service(tools::verdict_diff)
-                .service(tools::get_verdict_version)
-                .service(tools::verdict_as_of)
-                .service(tools::subprocessor_revisions)
-                .service(tools::subprocessor_diff)
-                .service(tools::subprocessors)
+                .service(verdicts::verdict_history)
+                .service(verdicts::verdict_diff)
+                .service(verdicts::get_verdict_version)
+                .service(verdicts::verdict_as_of)
+                .service(subprocessors::subprocessor_revisions)
+                .service(subprocessors::record_subprocessor_revision)
+                .service(subprocessors::subprocessor_diff)
+                .service(subprocessors::subprocessors)
                 .service(tools::data_flows)
                 .service(tools::tool_revisions)
                 .service(tools::get_tool)
@@ -68,12 +74,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assessments::list_assessments)
                 .service(assessments::create_assessment)
                 .service(assessments::get_assessment)
-                .service(assessments::get_draft)
-                .service(assessments::replace_draft)
-                .service(assessments::publish)
+                .service(drafts::get_draft)
+                .service(drafts::replace_draft)
+                .service(drafts::publish)
                 .service(assessments::withdraw)
                 .service(routes::audit::list_checkpoints)
-                .service(routes::audit::list_audit),
+                .service(routes::audit::list_audit)
+                .service(events::list_events),
         );
 }
 

@@ -105,14 +105,21 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     annotate_access(&mut api);
     // The contract rules work on the JSON form; utoipa reads it back.
-    let mut value = serde_json::to_value(&api).unwrap_or_default();
+    let mut value = serde_json::to_value(&api).expect("utoipa's document serialises");
     crate::contract::complete(&mut value);
-    serde_json::from_value(value).unwrap_or(api)
+    // A failure here is a bug in `contract` (it wrote something that is not
+    // OpenAPI), caught by every test that builds the document.
+    match serde_json::from_value(value) {
+        Ok(doc) => doc,
+        Err(e) => panic!("the completed OpenAPI document does not read back: {e}"),
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`.
 pub fn pretty_json() -> String {
-    let mut text = document().to_pretty_json().unwrap_or_default();
+    let mut text = document()
+        .to_pretty_json()
+        .expect("the document serialises");
     text.push('\n');
     text
 }

@@ -55,6 +55,41 @@ impl ResponseCache {
     }
 }
 
+/// Serve from the response cache when the store generation says it is
+/// current; otherwise build, cache and serve.
+pub async fn cached_json<T, F>(
+    state: &actix_web::web::Data<crate::AppState>,
+    key: String,
+    next_cursor: fn(&T) -> Option<String>,
+    build: F,
+) -> Result<Cached, crate::Problem>
+where
+    T: serde::Serialize + 'static,
+    F: FnOnce(&mut toolreg_store::DbConnection) -> Result<T, crate::Problem> + Send + 'static,
+{
+    let cache = state.cache.clone();
+    // Bodies say whether a review date has passed, which changes with the
+    // day and not with the store: the day is part of the key.
+    let key = format!("{}|{key}", chrono::Utc::now().date_naive());
+    crate::blocking::with_db(state, move |conn| {
+        let generation = toolreg_store::tables::generation::current(conn)?;
+        if let Some(hit) = cache.get(&key, generation) {
+            return Ok(hit);
+        }
+        let value = build(conn)?;
+        let body = serde_json::to_vec(&value).map_err(|_| crate::Problem::internal())?;
+        let fresh = Cached {
+            generation,
+            etag: crate::caching::etag_of_bytes(&body),
+            body: body.into(),
+            next_cursor: next_cursor(&value),
+        };
+        cache.put(key, fresh.clone());
+        Ok(fresh)
+    })
+    .await
+}
+
 impl std::fmt::Debug for ResponseCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResponseCache")

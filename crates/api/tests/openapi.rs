@@ -8,14 +8,48 @@ fn committed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json")
 }
 
+/// The lines where two texts part, with a few lines of context, so a
+/// failing drift check shows what changed.
+fn first_differences(committed: &str, produced: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (committed.lines().collect(), produced.lines().collect());
+    let Some(start) = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i)) else {
+        return String::new();
+    };
+    let from = start.saturating_sub(3);
+    let mut out = format!("first difference at line {}:\n", start + 1);
+    for i in from..(start + 8) {
+        match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) if x == y => out.push_str(&format!("  {x}\n")),
+            (x, y) => {
+                if let Some(x) = x {
+                    out.push_str(&format!("- {x}\n"));
+                }
+                if let Some(y) = y {
+                    out.push_str(&format!("+ {y}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn committed_document_matches_the_code() {
-    let committed = std::fs::read_to_string(committed_path()).unwrap_or_default();
+    let committed = std::fs::read_to_string(committed_path()).expect("openapi/openapi.json");
     let produced = toolreg_api::openapi::pretty_json();
     assert!(
         committed == produced,
-        "openapi/openapi.json is out of date: run `cargo run -- export-openapi` and commit the result"
+        "openapi/openapi.json is out of date: run `cargo run -- export-openapi --out openapi/openapi.json` \
+         and commit the result (- committed, + produced)\n{}",
+        first_differences(&committed, &produced)
     );
+}
+
+#[test]
+fn drift_report_names_the_changed_line() {
+    let report = first_differences("a\nb\nc\n", "a\nB\nc\n");
+    assert!(report.contains("line 2"), "{report}");
+    assert!(report.contains("- b") && report.contains("+ B"), "{report}");
 }
 
 #[test]

@@ -6,16 +6,6 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The action of a verdict version's publication. Its entry's state is the
-/// version as published (`serde_json::to_value(&VerdictVersion)`), so
-/// `toolreg audit verify` can recompute it from the stored version.
-pub const PUBLISH_ACTION: &str = "assessment.publish";
-
-/// The target of a version's publication entry.
-pub fn publication_target(assessment_id: uuid::Uuid, version: i32) -> String {
-    format!("assessments/{assessment_id}/versions/{version}")
-}
-
 /// The hash the first entry links to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -70,6 +70,15 @@ pub const DATA_CATEGORY: usize = 200;
 pub const PURPOSE: usize = 1000;
 pub const RETENTION: usize = 1000;
 pub const COUNTRIES: usize = 50;
+
+// Subprocessor lists.
+pub const SUBPROCESSOR_ENTRIES: usize = 500;
+pub const SUBPROCESSOR_NOTE: usize = 2000;
+pub const SUBPROCESSOR_ID: usize = 100;
+pub const SUBPROCESSOR_NAME: usize = 200;
+pub const LEGAL_ID: usize = 50;
+pub const SUBPROCESSOR_PURPOSE: usize = 2000;
+pub const SUBPROCESSOR_DATA_CATEGORIES: usize = 50;
 pub const RECIPIENTS: usize = 50;
 pub const RECIPIENT: usize = 200;
 pub const REVIEWED_REVISIONS: usize = 50;
@@ -130,6 +139,37 @@ pub const FIELD_CAPS: &[FieldCap] = &[
     ),
     cap("OrganisationInput", "country", Cap::Chars(COUNTRY)),
     cap("OrganisationInput", "website", Cap::Chars(URL)),
+    cap(
+        "SubprocessorRevisionInput",
+        "entries",
+        Cap::Items(SUBPROCESSOR_ENTRIES),
+    ),
+    cap(
+        "SubprocessorRevisionInput",
+        "note",
+        Cap::Chars(SUBPROCESSOR_NOTE),
+    ),
+    cap("SubprocessorRevisionInput", "source_url", Cap::Chars(URL)),
+    cap("SubprocessorEntry", "id", Cap::Chars(SUBPROCESSOR_ID)),
+    cap("SubprocessorEntry", "parent", Cap::Chars(SUBPROCESSOR_ID)),
+    cap("SubprocessorEntry", "name", Cap::Chars(SUBPROCESSOR_NAME)),
+    cap("SubprocessorEntry", "legal_id", Cap::Chars(LEGAL_ID)),
+    cap("SubprocessorEntry", "country", Cap::Chars(COUNTRY)),
+    cap(
+        "SubprocessorEntry",
+        "purpose",
+        Cap::Chars(SUBPROCESSOR_PURPOSE),
+    ),
+    cap(
+        "SubprocessorEntry",
+        "data_categories",
+        Cap::ItemsOfChars(SUBPROCESSOR_DATA_CATEGORIES, DATA_CATEGORY),
+    ),
+    cap(
+        "SubprocessorEntry",
+        "processing_countries",
+        Cap::ItemsOfChars(COUNTRIES, COUNTRY),
+    ),
     cap("AssessmentInput", "title", Cap::Chars(ASSESSMENT_TITLE)),
     cap("AssessmentInput", "tool_ids", Cap::Items(ASSESSMENT_TOOLS)),
     cap("WithdrawInput", "reason", Cap::Chars(WITHDRAWAL_REASON)),

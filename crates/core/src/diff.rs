@@ -81,37 +81,36 @@ impl VerdictDiff {
     }
 
     /// How serious the change is for a municipality already using the tool:
-    /// critical when the verdict got worse or the residual risk rose, a
-    /// warning when obligations changed, otherwise informational.
+    /// critical when the verdict level went down; a warning when conditions
+    /// were added or a finding's risk score rose (before or after measures);
+    /// otherwise informational.
     pub fn severity(&self) -> Severity {
-        let worse_level = self
+        if self
             .level
             .as_ref()
-            .is_some_and(|c| level_rank(c.to) < level_rank(c.from));
-        let higher_risk = self
-            .highest_residual_risk
-            .as_ref()
-            .is_some_and(|c| c.to > c.from);
-        if worse_level || higher_risk {
+            .is_some_and(|c| level_lowered(Some(c.from), c.to))
+        {
             return Severity::Critical;
         }
-        let obligations_changed = self.level.is_some()
-            || !self.conditions_added.is_empty()
-            || !self.conditions_removed.is_empty()
-            || !self.conditions_changed.is_empty()
-            || !self.findings_added.is_empty()
-            || self.subprocessor_revisions.is_some()
+        let score_rose =
+            |c: &Option<Change<Risk>>| c.as_ref().is_some_and(|c| c.to.score > c.from.score);
+        let warn = !self.conditions_added.is_empty()
             || self
-                .data_flows_changed
+                .findings_changed
                 .iter()
-                .any(|c| c.changed_fields.iter().any(|f| f == "storage_countries"))
-            || !self.data_flows_added.is_empty();
-        if obligations_changed {
+                .any(|f| score_rose(&f.risk) || score_rose(&f.residual_risk));
+        if warn {
             Severity::Warning
         } else {
             Severity::Info
         }
     }
+}
+
+/// Whether moving from `before` (none: not assessed) to `after` lowers the
+/// verdict a municipality relies on.
+pub fn level_lowered(before: Option<VerdictLevel>, after: VerdictLevel) -> bool {
+    level_rank(after) < level_rank(before.unwrap_or(VerdictLevel::NotAssessed))
 }
 
 /// Higher is better for the school owner; not_assessed ranks lowest because
@@ -292,7 +291,7 @@ mod tests {
             &content(VerdictLevel::NotRecommended),
             &content(VerdictLevel::ApprovedWithConditions),
         );
-        assert_eq!(better.severity(), Severity::Warning);
+        assert_eq!(better.severity(), Severity::Info);
         let worse = diff_verdicts(
             &content(VerdictLevel::Approved),
             &content(VerdictLevel::NotRecommended),
@@ -305,11 +304,22 @@ mod tests {
             Severity::Info
         );
         let mut riskier = content(VerdictLevel::Approved);
-        riskier.findings[0].residual_likelihood = 4; // residual 4x4 = 16, high
+        riskier.findings[0].residual_likelihood = 4; // residual score rose
         assert_eq!(
             diff_verdicts(&content(VerdictLevel::Approved), &riskier).severity(),
-            Severity::Critical
+            Severity::Warning
         );
+        let mut safer = content(VerdictLevel::Approved);
+        safer.findings[0].residual_likelihood = 1;
+        assert_eq!(
+            diff_verdicts(&content(VerdictLevel::Approved), &safer).severity(),
+            Severity::Info
+        );
+        assert!(level_lowered(
+            Some(VerdictLevel::Approved),
+            VerdictLevel::NotAssessed
+        ));
+        assert!(!level_lowered(None, VerdictLevel::NotRecommended));
     }
 
     #[test]

@@ -12,8 +12,9 @@ crate::string_enum! {
         SubprocessorsChanged => "subprocessors.changed",
         ToolCreated => "tool.created",
         ToolUpdated => "tool.updated",
-        DocumentExpiring => "document.expiring",
-        SubmissionReceived => "submission.received",
+        /// A bulk load (seed or import) added many facts at once; a
+        /// consumer that keeps a copy (a search index) reloads.
+        RegistryLoaded => "registry.loaded",
     }
 }
 
@@ -44,17 +45,26 @@ pub struct Event {
 
 /// The wire form sent to webhooks and feeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CloudEvent {
     pub specversion: String,
     pub id: String,
+    /// Where the event comes from: this registry's API.
     pub source: String,
+    /// `no.toolreg.` and the event type, e.g. `no.toolreg.verdict.published`.
     #[serde(rename = "type")]
     pub event_type: String,
+    /// What the event is about, as a path under the API (`tools/{id}`).
     pub subject: String,
     pub time: DateTime<Utc>,
     pub datacontenttype: String,
+    /// Extension: how serious the change is for a municipality.
     pub severity: Severity,
+    /// Extension: the position in the log, zero-padded; pass the number
+    /// as `after` to read on.
     pub sequence: String,
+    /// What changed; its fields depend on the type.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
 

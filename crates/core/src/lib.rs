@@ -14,6 +14,7 @@ pub mod slug;
 
 pub mod assessment;
 pub mod audit;
+pub mod change;
 pub mod checkpoint;
 pub mod condition;
 pub mod data_flow;

@@ -2,6 +2,7 @@
 //! surface"): one numbered revision per tool, entries linked to a parent to
 //! any depth, with countries and the transfer mechanism for each.
 
+use crate::caps;
 use crate::country::CountryCode;
 use crate::validation::{child, Validate, Violations};
 use chrono::{DateTime, Utc};
@@ -49,9 +50,15 @@ pub struct SubprocessorEntry {
     pub role: SubprocessorRole,
     #[serde(default)]
     pub purpose: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::SUBPROCESSOR_DATA_CATEGORIES }, _, _>"
+    )]
     pub data_categories: Vec<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::COUNTRIES }, _, _>"
+    )]
     pub processing_countries: Vec<String>,
     pub transfer_mechanism: TransferMechanism,
 }
@@ -65,6 +72,9 @@ pub struct SubprocessorRevisionInput {
     pub note: String,
     #[serde(default)]
     pub source_url: Option<String>,
+    #[serde(
+        deserialize_with = "crate::caps::at_most::<{ crate::caps::SUBPROCESSOR_ENTRIES }, _, _>"
+    )]
     pub entries: Vec<SubprocessorEntry>,
 }
 
@@ -98,14 +108,19 @@ impl SubprocessorEntry {
 
 impl Validate for SubprocessorRevisionInput {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.limit_text(&format!("{p}/note"), &self.note, 2000);
+        out.limit_text(&format!("{p}/note"), &self.note, caps::SUBPROCESSOR_NOTE);
         if let Some(u) = &self.source_url {
-            out.check(
-                &format!("{p}/source_url"),
-                crate::validation::check_web_url(u),
-            );
+            if out.limit_text(&format!("{p}/source_url"), u, caps::URL) {
+                out.check(
+                    &format!("{p}/source_url"),
+                    crate::validation::check_web_url(u),
+                );
+            }
         }
-        validate_entries(&self.entries, &format!("{p}/entries"), out);
+        let at = format!("{p}/entries");
+        if out.limit_items(&at, self.entries.len(), caps::SUBPROCESSOR_ENTRIES) {
+            validate_entries(&self.entries, &at, out);
+        }
     }
 }
 
@@ -115,9 +130,32 @@ pub fn validate_entries(entries: &[SubprocessorEntry], p: &str, out: &mut Violat
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         let at = child(p, i);
-        out.require_text(&format!("{at}/id"), &e.id, 100);
-        out.require_text(&format!("{at}/name"), &e.name, 200);
-        out.limit_text(&format!("{at}/purpose"), &e.purpose, 2000);
+        out.require_text(&format!("{at}/id"), &e.id, caps::SUBPROCESSOR_ID);
+        out.require_text(&format!("{at}/name"), &e.name, caps::SUBPROCESSOR_NAME);
+        out.limit_text(
+            &format!("{at}/purpose"),
+            &e.purpose,
+            caps::SUBPROCESSOR_PURPOSE,
+        );
+        if let Some(legal) = &e.legal_id {
+            out.limit_text(&format!("{at}/legal_id"), legal, caps::LEGAL_ID);
+        }
+        if let Some(parent) = &e.parent {
+            out.limit_text(&format!("{at}/parent"), parent, caps::SUBPROCESSOR_ID);
+        }
+        out.each_within(
+            &format!("{at}/data_categories"),
+            &e.data_categories,
+            caps::SUBPROCESSOR_DATA_CATEGORIES,
+            |out, p, c| out.require_text(p, c, caps::DATA_CATEGORY),
+        );
+        if !out.limit_items(
+            &format!("{at}/processing_countries"),
+            e.processing_countries.len(),
+            caps::COUNTRIES,
+        ) {
+            continue;
+        }
         if seen.insert(e.id.as_str(), i).is_some() {
             out.push(
                 format!("{at}/id"),
@@ -143,6 +181,7 @@ pub fn validate_entries(entries: &[SubprocessorEntry], p: &str, out: &mut Violat
             );
         }
     }
+    let by_id = index_by_id(entries);
     for (i, e) in entries.iter().enumerate() {
         if let Some(parent) = &e.parent {
             let at = format!("{}/parent", child(p, i));
@@ -150,18 +189,24 @@ pub fn validate_entries(entries: &[SubprocessorEntry], p: &str, out: &mut Violat
                 out.push(at, "en underdatabehandler kan ikke være sin egen forelder");
             } else if !seen.contains_key(parent.as_str()) {
                 out.push(at, format!("forelderen «{parent}» finnes ikke i listen"));
-            } else if depth_of(entries, i).is_none() {
+            } else if depth_of(&by_id, entries, i).is_none() {
                 out.push(at, "kjeden av foreldre går i ring");
             }
         }
     }
 }
 
+fn index_by_id(entries: &[SubprocessorEntry]) -> HashMap<&str, &SubprocessorEntry> {
+    entries.iter().map(|e| (e.id.as_str(), e)).collect()
+}
+
 /// Depth in the chain (1 for a direct subprocessor), `None` on a cycle or a
-/// missing parent.
-fn depth_of(entries: &[SubprocessorEntry], index: usize) -> Option<u32> {
-    let by_id: HashMap<&str, &SubprocessorEntry> =
-        entries.iter().map(|e| (e.id.as_str(), e)).collect();
+/// missing parent. The index is built once per list by the caller.
+fn depth_of(
+    by_id: &HashMap<&str, &SubprocessorEntry>,
+    entries: &[SubprocessorEntry],
+    index: usize,
+) -> Option<u32> {
     let mut depth = 1;
     let mut current = &entries[index];
     while let Some(parent) = &current.parent {
@@ -235,11 +280,19 @@ pub fn build_tree(entries: &[SubprocessorEntry]) -> Vec<SubprocessorNode> {
     children_of(entries, None, 1)
 }
 
+/// Whether any entry of the chain sends data to a third country: the one
+/// definition behind the `third_country` list facet, the stored column and
+/// the search filter.
+pub fn transfers_to_third_country(entries: &[SubprocessorEntry]) -> bool {
+    entries.iter().any(|e| !third_countries_of(e).is_empty())
+}
+
 pub fn summarise(entries: &[SubprocessorEntry]) -> SubprocessorSummary {
     let mut third: BTreeSet<String> = BTreeSet::new();
     let mut third_entries = Vec::new();
     let mut unknown = Vec::new();
     let mut max_depth = 0;
+    let by_id = index_by_id(entries);
     for (i, e) in entries.iter().enumerate() {
         let t = third_countries_of(e);
         if !t.is_empty() {
@@ -249,7 +302,7 @@ pub fn summarise(entries: &[SubprocessorEntry]) -> SubprocessorSummary {
         if e.transfer_mechanism == TransferMechanism::Unknown {
             unknown.push(e.id.clone());
         }
-        max_depth = max_depth.max(depth_of(entries, i).unwrap_or(0));
+        max_depth = max_depth.max(depth_of(&by_id, entries, i).unwrap_or(0));
     }
     SubprocessorSummary {
         entry_count: entries.len(),

@@ -33,6 +33,19 @@ impl SubprocessorDiff {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
+
+    /// Critical when data newly goes to a third country, a warning when a
+    /// subprocessor was added, otherwise informational.
+    pub fn severity(&self) -> crate::event::Severity {
+        use crate::event::Severity;
+        if !self.third_countries_added.is_empty() {
+            Severity::Critical
+        } else if !self.added.is_empty() {
+            Severity::Warning
+        } else {
+            Severity::Info
+        }
+    }
 }
 
 fn change<T: PartialEq + Clone>(from: &T, to: &T) -> Option<Change<T>> {

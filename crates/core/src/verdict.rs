@@ -147,7 +147,9 @@ impl VerdictContent {
     /// writes struct fields in declaration order and we use no maps, so the
     /// bytes are stable.
     pub fn sha256(&self) -> String {
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        // Plain data with string keys: serialising cannot fail, and hashing
+        // empty bytes instead would be a silent lie about the content.
+        let bytes = serde_json::to_vec(self).expect("verdict content serialises");
         hex(&Sha256::digest(&bytes))
     }
 
@@ -303,6 +305,18 @@ pub(crate) mod tests {
         b.findings[1].likelihood = 3;
         assert_ne!(a.sha256(), b.sha256());
     }
+
+    /// The hash contract: a published version's `content_sha256` is the
+    /// SHA-256 of its content as compact JSON in field order. Changing a
+    /// field's name, order or encoding changes every stored hash, so this
+    /// fixed content must keep this fixed hash.
+    #[test]
+    fn content_hash_is_the_golden_value() {
+        let golden = content(VerdictLevel::ApprovedWithConditions);
+        assert_eq!(golden.sha256(), GOLDEN_SHA256);
+    }
+
+    const GOLDEN_SHA256: &str = "0bb7ba323054b1534f76efa4a0c5a1a9f9c50f17c68199539b3e1f00c477afc4";
 
     #[test]
     fn level_rules_are_enforced() {

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::database::{self, StartError};
 use std::path::Path;
 use toolreg_core::checkpoint::{Checkpoint, PublicKey};
-use toolreg_store::{checkpoint, integrity};
+use toolreg_store::ops::{checkpoint, integrity};
 
 /// Everything that can be checked, each problem on its own line; exit 1
 /// when there is any.
@@ -24,7 +24,7 @@ pub fn verify(
     let pool = database::open(config)?;
     let mut conn = pool.get().map_err(toolreg_store::StoreError::from)?;
     let mut problems = 0;
-    match toolreg_store::audit::first_broken(&mut conn)? {
+    match toolreg_store::tables::audit::first_broken(&mut conn)? {
         None => println!("hashkjeden er intakt"),
         Some(sequence) => {
             problems += 1;

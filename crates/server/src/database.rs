@@ -57,8 +57,8 @@ pub fn seed_if_empty(config: &Config, pool: &DbPool) -> Result<(), StartError> {
         return Ok(());
     }
     let mut conn = pool.get().map_err(toolreg_store::StoreError::from)?;
-    let empty = toolreg_store::tool::count(&mut conn)? == 0
-        && toolreg_store::organisation::list(
+    let empty = toolreg_store::tables::tool::count(&mut conn)? == 0
+        && toolreg_store::tables::organisation::list(
             &mut conn,
             None,
             &toolreg_store::PageRequest::first(1),

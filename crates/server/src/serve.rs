@@ -35,7 +35,11 @@ fn spawn_checkpoints(
                 .get()
                 .map_err(toolreg_store::StoreError::from)
                 .and_then(|mut conn| {
-                    toolreg_store::checkpoint::make(&mut conn, &signer, toolreg_store::time::now())
+                    toolreg_store::ops::checkpoint::make(
+                        &mut conn,
+                        &signer,
+                        toolreg_store::time::now(),
+                    )
                 });
             match made {
                 Ok(Some(c)) => tracing::info!(sequence = c.sequence, "audit checkpoint signed"),

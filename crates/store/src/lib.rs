@@ -1,6 +1,8 @@
 //! toolreg-store: one diesel schema over SQLite and PostgreSQL, the pool,
-//! embedded migrations, and the queries for every entity of the domain.
-//! Functions take a `&mut DbConnection`; callers pick the transaction.
+//! embedded migrations, single-table modules (`tables`) and the workflows
+//! that change the registry (`ops`), every one of them through the change
+//! pipeline in `ops::change`. Functions take a `&mut DbConnection`; reads
+//! run in the caller's transaction, writes open their own.
 
 /// Insert `rows` in chunks of `CHUNK` (SQLite binds at most 32766
 /// parameters per statement). Batch inserts need the concrete backend:
@@ -8,7 +10,7 @@
 macro_rules! insert_chunks {
     ($conn:expr, $table:expr, $rows:expr) => {{
         let rows = $rows;
-        for chunk in rows.chunks(crate::bulk::CHUNK) {
+        for chunk in rows.chunks(crate::ops::bulk::CHUNK) {
             match &mut *$conn {
                 crate::connection::DbConnection::Sqlite(c) => {
                     diesel::insert_into($table).values(chunk).execute(c)?
@@ -26,32 +28,20 @@ pub mod connection;
 pub mod error;
 pub mod migrate;
 pub mod page;
+pub mod read_model;
+pub mod row;
 pub mod schema;
 pub mod seed;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod time;
-
-pub mod assessment;
-pub mod audit;
-pub mod bulk;
-pub mod checkpoint;
-pub mod delivery;
-pub mod document;
-pub mod event;
-pub mod generation;
-pub mod integrity;
-pub mod organisation;
-pub mod submission;
-pub mod subprocessor_revision;
-pub mod subscription;
-pub mod tool;
-pub mod tool_current;
-pub mod tool_revision;
-pub mod verdict_version;
 pub mod write;
 
+pub mod ops;
+pub mod tables;
+
 pub use connection::{build_pool, Backend, DatabaseUrl, DbConnection, DbPool, PooledDb};
-pub use error::{StoreError, StoreResult};
+pub use error::{ConflictKind, Entity, StoreError, StoreResult};
+pub use ops::change::ChangeContext;
 pub use page::{Page, PageRequest};
 pub use write::write_transaction;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use toolreg_core::organisation::OrganisationKind;
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_store::seed::{self, seed_id, SeedFiles, SeedSet};
+use toolreg_store::tables::*;
 use toolreg_store::test_support::TestDb;
 use toolreg_store::*;
 

@@ -20,9 +20,10 @@ use toolreg_core::subprocessor::{
 use toolreg_core::subscription::{Channel, SubscriptionInput, SubscriptionScope};
 use toolreg_core::tool::LoginMethod;
 use toolreg_core::verdict::{ReviewedSubprocessors, VerdictLevel};
-use toolreg_store::audit::Actor;
+use toolreg_store::tables::audit::Actor;
+use toolreg_store::tables::tool::ToolFilter;
+use toolreg_store::tables::*;
 use toolreg_store::test_support::TestDb;
-use toolreg_store::tool::ToolFilter;
 use toolreg_store::*;
 use uuid::Uuid;
 
@@ -57,7 +58,7 @@ fn organisations_validate_update_with_revision_and_page_by_name() {
             country: None,
             website: None,
         };
-        let created = organisation::insert(conn, id, &input, at(1)).expect("insert");
+        let created = ops::organisation::create(conn, &ctx(1), id, &input).expect("insert");
         assert_eq!(
             created.org_number.as_deref(),
             Some("964338531"),
@@ -67,24 +68,25 @@ fn organisations_validate_update_with_revision_and_page_by_name() {
         assert_eq!(found.map(|o| o.id), Some(id));
 
         // The same organisation number twice is a conflict, not a crash.
-        let dup = organisation::insert(conn, Uuid::now_v7(), &input, at(1));
+        let dup = ops::organisation::create(conn, &ctx(1), Uuid::now_v7(), &input);
         assert!(
             matches!(dup, Err(StoreError::Conflict(_))),
             "{backend}: {dup:?}"
         );
 
         input.name = "Bergen kommune (oppvekst)".into();
-        let updated = organisation::update(conn, id, &input, Some(1), at(2)).expect("update");
+        let updated =
+            ops::organisation::update(conn, &ctx(2), id, &input, Some(1)).expect("update");
         assert_eq!(
             (updated.revision, updated.created_at, updated.updated_at),
             (2, at(1), at(2))
         );
-        let stale = organisation::update(conn, id, &input, Some(1), at(3));
+        let stale = ops::organisation::update(conn, &ctx(3), id, &input, Some(1));
         assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
 
         let mut bad = input.clone();
         bad.org_number = Some("964338532".into());
-        let invalid = organisation::insert(conn, Uuid::now_v7(), &bad, at(1));
+        let invalid = ops::organisation::create(conn, &ctx(1), Uuid::now_v7(), &bad);
         assert!(matches!(invalid, Err(StoreError::Invalid(v)) if v.0[0].pointer == "/org_number"));
 
         for name in ["Alfa", "Beta", "Gamma"] {
@@ -141,22 +143,27 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
             "{backend}: input survives the round trip"
         );
 
-        let dup = tool::insert(
+        let dup = ops::tool::create(
             conn,
+            &ctx(1),
             Uuid::now_v7(),
             &tool_input("kahoot", "Again", v1),
-            at(1),
             "reviewer",
         );
         assert!(
-            matches!(&dup, Err(StoreError::Conflict(m)) if m.contains("kahoot")),
+            matches!(
+                &dup,
+                Err(StoreError::Conflict(ConflictKind::Taken {
+                    field: Some("slug")
+                }))
+            ),
             "{backend}: {dup:?}"
         );
-        let orphan = tool::insert(
+        let orphan = ops::tool::create(
             conn,
+            &ctx(1),
             Uuid::now_v7(),
             &tool_input("orphan", "Orphan", Uuid::now_v7()),
-            at(1),
             "reviewer",
         );
         assert!(
@@ -167,9 +174,10 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
         // Change Creaza's login method; the facet filter must follow.
         let mut input = tool_input("creaza", "CREAZA", v2);
         input.login_methods = vec![LoginMethod::Microsoft];
-        tool::update(conn, creaza, &input, Some(1), at(2), "vendor").expect("update");
+        ops::tool::update(conn, &ctx(2), creaza, &input, Some(1), "vendor").expect("update");
         // Every state is kept, with what changed and in what capacity.
-        let history = toolreg_store::tool_revision::list(conn, creaza, 10).expect("history");
+        let history =
+            toolreg_store::tables::tool_revision::list(conn, creaza, 10).expect("history");
         assert_eq!(
             history
                 .iter()
@@ -250,9 +258,11 @@ fn subprocessor_revisions_are_numbered_per_tool() {
             entry("aws", None, "CA", TransferMechanism::Adequacy),
             entry("sendgrid", Some("aws"), "US", TransferMechanism::Dpf),
         ]);
-        let first = subprocessor_revision::append(conn, Uuid::now_v7(), t, &r1, "vendor", at(2))
+        let first = ops::subprocessors::append(conn, &ctx_by("vendor", 2), Uuid::now_v7(), t, &r1)
+            .map(|r| r.revision)
             .expect("r1");
-        let second = subprocessor_revision::append(conn, Uuid::now_v7(), t, &r2, "vendor", at(3))
+        let second = ops::subprocessors::append(conn, &ctx_by("vendor", 3), Uuid::now_v7(), t, &r2)
+            .map(|r| r.revision)
             .expect("r2");
         assert_eq!((first.revision, second.revision), (1, 2), "{backend}");
         assert_eq!(
@@ -276,7 +286,8 @@ fn subprocessor_revisions_are_numbered_per_tool() {
         assert!(matches!(missing, Err(StoreError::NotFound { .. })));
         let bad = revision(vec![entry("x", Some("nope"), "US", TransferMechanism::Eea)]);
         assert!(matches!(
-            subprocessor_revision::append(conn, Uuid::now_v7(), t, &bad, "vendor", at(4)),
+            ops::subprocessors::append(conn, &ctx_by("vendor", 4), Uuid::now_v7(), t, &bad)
+                .map(|r| r.revision),
             Err(StoreError::Invalid(_))
         ));
     });
@@ -288,14 +299,14 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
         let v = vendor(conn, "Google Ireland Ltd");
         let r = reviewer(conn);
         let t = tool(conn, "google-workspace", v);
-        let rev = subprocessor_revision::append(
+        let rev = ops::subprocessors::append(
             conn,
+            &ctx_by("vendor", 2),
             Uuid::now_v7(),
             t,
             &revision(vec![entry("gcp", None, "IE", TransferMechanism::Eea)]),
-            "vendor",
-            at(2),
         )
+        .map(|r| r.revision)
         .expect("revision");
         let input = AssessmentInput {
             kind: AssessmentKind::NationalDpia,
@@ -303,11 +314,11 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             tool_ids: vec![t],
             reviewer_org_id: r,
         };
-        let a = assessment::create(conn, Uuid::now_v7(), &input, at(3)).expect("create");
+        let a = ops::assessment::create(conn, &ctx(3), Uuid::now_v7(), &input).expect("create");
         assert_eq!((a.status, a.draft_revision), (AssessmentStatus::Draft, 1));
 
         // Publishing with no draft is refused.
-        let empty = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-1", None, at(4));
+        let empty = ops::assessment::publish(conn, &ctx_by("rev-1", 4), a.id, Uuid::now_v7(), None);
         assert!(matches!(empty, Err(StoreError::Conflict(_))), "{backend}");
 
         let mut d1 = draft(VerdictLevel::NotRecommended, "Første vurdering");
@@ -315,24 +326,30 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             tool_id: t,
             revision: rev.revision,
         }];
-        let a = assessment::replace_draft(conn, a.id, &d1, "rev-1", Some(1), at(4)).expect("draft");
+        let a = ops::assessment::replace_draft(conn, &ctx_by("rev-1", 4), a.id, &d1, Some(1))
+            .expect("draft");
         assert_eq!(a.draft_revision, 2);
-        let stale = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", Some(1), at(5));
+        let stale =
+            ops::assessment::publish(conn, &ctx_by("rev-2", 5), a.id, Uuid::now_v7(), Some(1));
         assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
-        let v1 =
-            assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", Some(2), at(5)).expect("v1");
+        let v1 = ops::assessment::publish(conn, &ctx_by("rev-2", 5), a.id, Uuid::now_v7(), Some(2))
+            .expect("v1");
         assert_eq!((v1.version, v1.published_at), (1, at(5)));
         assert_eq!(v1.content_sha256, d1.content.sha256());
 
-        let again = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", None, at(6));
+        let again = ops::assessment::publish(conn, &ctx_by("rev-2", 6), a.id, Uuid::now_v7(), None);
         assert!(
-            matches!(again, Err(StoreError::Conflict(m)) if m.contains("likt")),
+            matches!(
+                again,
+                Err(StoreError::Conflict(ConflictKind::DraftUnchanged))
+            ),
             "{backend}: unchanged draft"
         );
 
         let mut bad_ref = d1.clone();
         bad_ref.content.subprocessor_revisions[0].revision = 7;
-        let refused = assessment::replace_draft(conn, a.id, &bad_ref, "rev-1", None, at(6));
+        let refused =
+            ops::assessment::replace_draft(conn, &ctx_by("rev-1", 6), a.id, &bad_ref, None);
         assert!(
             matches!(refused, Err(StoreError::Invalid(v)) if v.0[0].pointer == "/subprocessor_revisions/0/revision")
         );
@@ -341,8 +358,10 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             VerdictLevel::ApprovedWithConditions,
             "Leverandøren har innført EU-lagring",
         );
-        assessment::replace_draft(conn, a.id, &d2, "rev-1", None, at(7)).expect("draft 2");
-        let v2 = assessment::publish(conn, a.id, Uuid::now_v7(), "rev-2", None, at(8)).expect("v2");
+        ops::assessment::replace_draft(conn, &ctx_by("rev-1", 7), a.id, &d2, None)
+            .expect("draft 2");
+        let v2 = ops::assessment::publish(conn, &ctx_by("rev-2", 8), a.id, Uuid::now_v7(), None)
+            .expect("v2");
         assert_eq!(v2.version, 2);
 
         let level_at = |conn: &mut DbConnection, day| {
@@ -377,9 +396,13 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             "{backend}: a version reads back exactly as published"
         );
 
-        let withdrawn =
-            assessment::withdraw(conn, a.id, "rev-2", "Erstattet av ny vurdering", at(10))
-                .expect("withdraw");
+        let withdrawn = ops::assessment::withdraw(
+            conn,
+            &ctx_by("rev-2", 10),
+            a.id,
+            "Erstattet av ny vurdering",
+        )
+        .expect("withdraw");
         assert_eq!(withdrawn.status, AssessmentStatus::Withdrawn);
         assert_eq!(
             level_at(conn, 9),
@@ -388,7 +411,7 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
         );
         assert_eq!(level_at(conn, 11), None, "{backend}: after withdrawal");
         assert_eq!(verdict_version::current(conn, t).ok(), Some(None));
-        let after = assessment::replace_draft(conn, a.id, &d2, "rev-1", None, at(12));
+        let after = ops::assessment::replace_draft(conn, &ctx_by("rev-1", 12), a.id, &d2, None);
         assert!(
             matches!(after, Err(StoreError::Conflict(_))),
             "{backend}: withdrawn is final"
@@ -405,24 +428,35 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             "{backend}: newest first, marked withdrawn"
         );
 
-        // The outbox got one event per change, with severity from the diff.
+        // The log has one event per public change, in order, with severity
+        // by the rules of the event log.
         let events = event::list_after(conn, 0, 100).expect("events");
         let kinds: Vec<(EventType, Severity)> =
             events.iter().map(|e| (e.event_type, e.severity)).collect();
         assert_eq!(
             kinds,
             [
+                (EventType::ToolCreated, Severity::Info),
+                // A first list adds its subprocessors; none outside the EEA.
+                (EventType::SubprocessorsChanged, Severity::Warning),
+                // A first verdict with conditions adds conditions.
                 (EventType::VerdictPublished, Severity::Warning),
-                (EventType::VerdictPublished, Severity::Warning),
+                // Better level, same conditions, no risk rose.
+                (EventType::VerdictPublished, Severity::Info),
                 (EventType::VerdictWithdrawn, Severity::Critical),
             ],
             "{backend}"
         );
-        assert_eq!(events[1].subject, "tools/google-workspace");
+        assert_eq!(events[3].subject, format!("tools/{t}"));
+        assert_eq!(events[3].data["slug"], "google-workspace");
+        assert_eq!(events[3].data["level_before"], "not_recommended");
+        assert_eq!(events[3].data["level_after"], "approved_with_conditions");
         assert_eq!(
-            events[1].data["diff"]["level"]["to"],
+            events[3].data["diff"]["level"]["to"],
             "approved_with_conditions"
         );
+        assert_eq!(events[4].data["level_before"], "approved_with_conditions");
+        assert_eq!(events[4].data["level_after"], serde_json::Value::Null);
         assert!(events.windows(2).all(|w| w[0].sequence < w[1].sequence));
     });
 }
@@ -433,7 +467,8 @@ fn the_database_refuses_to_change_a_published_verdict() {
         let v = vendor(conn, "Vendor");
         let t = tool(conn, "tool-a", v);
         let a = drafted_dpia(conn, t);
-        let v1 = assessment::publish(conn, a, Uuid::now_v7(), "y", None, at(3)).expect("publish");
+        let v1 = ops::assessment::publish(conn, &ctx_by("y", 3), a, Uuid::now_v7(), None)
+            .expect("publish");
 
         // Go around the store: plain SQL, as someone with database access would.
         let update = conn.batch_execute("UPDATE verdict_versions SET level = 'not_recommended'");
@@ -480,14 +515,11 @@ fn deliveries_are_claimed_once_retried_with_backoff_and_reclaimed_after_lease() 
                 .ok(),
             Some(1)
         );
-        let new_event = event::NewEvent {
-            event_type: EventType::ToolUpdated,
-            severity: Severity::Info,
-            subject: "tools/x".into(),
-            data: serde_json::json!({}),
-        };
-        let e1 = event::append(conn, &new_event, at(1)).expect("event");
-        let e2 = event::append(conn, &new_event, at(1)).expect("event");
+        // Two real events: each registered tool announces itself.
+        tool(conn, "delivery-a", org);
+        tool(conn, "delivery-b", org);
+        let events = event::list_after(conn, 0, 10).expect("events");
+        let (e1, e2) = (events[0].id, events[1].id);
         assert_eq!(delivery::enqueue(conn, sub.id, e1, at(1)).ok(), Some(true));
         assert_eq!(
             delivery::enqueue(conn, sub.id, e1, at(1)).ok(),
@@ -695,61 +727,21 @@ fn audit_chain_verifies_and_names_a_hand_edited_row() {
     });
 }
 
-#[test]
-fn generation_moves_with_every_change_a_reader_could_see() {
-    each_backend(|conn, backend| {
-        let g0 = generation::current(conn).expect("generation");
-        let v = vendor(conn, "Vendor");
-        let g1 = generation::current(conn).expect("generation");
-        assert!(g1 > g0, "{backend}: organisation insert");
-        let t = tool(conn, "gen-tool", v);
-        let g2 = generation::current(conn).expect("generation");
-        assert!(g2 > g1, "{backend}: tool insert");
-        tool::get(conn, t).expect("read");
-        tool::list(conn, &ToolFilter::default(), &PageRequest::first(10)).expect("list");
-        assert_eq!(
-            generation::current(conn).ok(),
-            Some(g2),
-            "{backend}: reads change nothing"
-        );
-        let a = drafted_dpia(conn, t);
-        let before = generation::current(conn).expect("generation");
-        assessment::publish(conn, a, Uuid::now_v7(), "y", None, at(3)).expect("publish");
-        assert!(
-            generation::current(conn).expect("generation") > before,
-            "{backend}: publish"
-        );
-    });
-}
-
 /// REPLACE cannot rewrite a published version on SQLite; one who removes
 /// every guard is still found out: a forged version is never served, and
 /// `integrity::verify_verdicts` names it.
 #[test]
 fn forged_verdict_versions_are_refused_and_named() {
-    use toolreg_core::audit::{publication_target, PUBLISH_ACTION};
+    use toolreg_core::change::Target;
     each_backend(|conn, backend| {
         let v = vendor(conn, "Vendor");
         let t = tool(conn, "forge-tool", v);
         let a = drafted_dpia(conn, t);
-        let v1 = assessment::publish(conn, a, Uuid::now_v7(), "y", None, at(3)).expect("publish");
-        let actor = Actor {
-            sub: "y".into(),
-            org: None,
-            request_id: None,
-        };
-        // As the API records a publication: the version itself is the state.
-        audit::append(
-            conn,
-            &actor,
-            PUBLISH_ACTION,
-            &publication_target(a, 1),
-            &v1,
-            at(3),
-        )
-        .expect("publication entry");
+        // Publishing records the publication entry (the version is its state).
+        let v1 = ops::assessment::publish(conn, &ctx_by("y", 3), a, Uuid::now_v7(), None)
+            .expect("publish");
         assert_eq!(
-            integrity::verify_verdicts(conn).ok(),
+            ops::integrity::verify_verdicts(conn).ok(),
             Some(vec![]),
             "{backend}: intact"
         );
@@ -774,9 +766,13 @@ fn forged_verdict_versions_are_refused_and_named() {
         conn.batch_execute(unguard).expect("drop guard");
         conn.batch_execute("UPDATE verdict_versions SET change_note = 'Skrevet om i etterkant'")
             .expect("edit outside the content");
-        let problems = integrity::verify_verdicts(conn).expect("verify");
+        let problems = ops::integrity::verify_verdicts(conn).expect("verify");
         assert_eq!(problems.len(), 1, "{backend}: {problems:?}");
-        assert_eq!(problems[0].target, publication_target(a, 1));
+        let target = Target::VerdictVersion {
+            assessment: a,
+            version: 1,
+        };
+        assert_eq!(problems[0].target, target.path());
         assert!(problems[0].problem.contains("ikke det som ble publisert"));
 
         conn.batch_execute(
@@ -790,7 +786,7 @@ fn forged_verdict_versions_are_refused_and_named() {
             ),
             "{backend}: a forged version is never served"
         );
-        let problems = integrity::verify_verdicts(conn).expect("verify");
+        let problems = ops::integrity::verify_verdicts(conn).expect("verify");
         assert!(
             problems[0].problem.contains("content_sha256"),
             "{backend}: {problems:?}"

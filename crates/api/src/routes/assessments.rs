@@ -4,20 +4,21 @@
 use super::parse_id;
 use crate::access::{may_review, AsReviewer, Caller};
 use crate::blocking::with_db;
-use crate::caching::{json_response, CachePolicy, IfMatch};
+use crate::caching::{json_response, CachePolicy};
 use crate::json_body::JsonBody;
-use crate::pagination::{encode_cursor, page_request, ListBody};
+use crate::pagination::{encode_cursor, with_next_link, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
-use actix_web::http::{header, StatusCode};
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use toolreg_core::assessment::{
     Assessment, AssessmentInput, AssessmentKind, AssessmentStatus, WithdrawInput, Withdrawal,
 };
-use toolreg_core::verdict::{VerdictDraft, VerdictLevel, VerdictVersion};
-use toolreg_store::{assessment, verdict_version};
+use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
+use toolreg_store::ops;
+use toolreg_store::tables::{assessment, verdict_version};
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -73,10 +74,6 @@ fn public_body(a: Assessment, versions: Vec<VerdictVersion>) -> AssessmentBody {
 pub struct AssessmentQuery {
     /// Only assessments with this status.
     pub status: Option<AssessmentStatus>,
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    #[param(max_length = 1024)]
-    pub cursor: Option<String>,
 }
 
 /// One line of a reviewer organisation's list of assessments.
@@ -97,19 +94,21 @@ pub struct AssessmentListItem {
 /// The caller's own organisation's assessments, drafts included, by title.
 #[utoipa::path(
     tag = "assessments",
-    params(AssessmentQuery),
+    params(AssessmentQuery, PageParams),
     responses(
-        (status = 200, description = "A page of assessments", body = ListBody<AssessmentListItem>),
+        (status = 200, description = "A page of assessments", body = ListBody<AssessmentListItem>,
+         headers(("Link" = String, description = "rel=\"next\" when more pages follow"))),
     )
 )]
 #[get("/assessments")]
 pub async fn list_assessments(
+    req: HttpRequest,
     state: web::Data<AppState>,
     AsReviewer(caller): AsReviewer,
     query: crate::query::QueryParams<AssessmentQuery>,
+    Paging(page): Paging,
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
     let body = with_db(&state, move |conn| {
         let org = crate::access::acting_org(conn, &caller, toolreg_auth::Role::Reviewer)?;
         let p = assessment::list_for_reviewer(conn, org.id, q.status, &page)?;
@@ -134,9 +133,15 @@ pub async fn list_assessments(
     })
     .await?;
     // Drafts change without notice to caches: never stored.
-    Ok(HttpResponse::Ok()
+    let mut resp = HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body))
+        .json(&body);
+    resp = with_next_link(
+        resp,
+        &req,
+        body.next_cursor.as_deref().map(|c| ("cursor", c)),
+    );
+    Ok(resp)
 }
 
 /// The published part of an assessment. One never published is visible
@@ -196,253 +201,16 @@ pub async fn create_assessment(
     body: JsonBody<AssessmentInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
-    let request_id = crate::audit::request_id(&req);
+    let ctx = crate::change_context::of(&req, &caller);
     let a = with_db(&state, move |conn| {
-        crate::audit::audited(
-            conn,
-            &caller,
-            &request_id,
-            "assessment.create",
-            |a: &Assessment| format!("assessments/{}", a.id),
-            |conn| {
-                may_review(conn, &caller, input.reviewer_org_id)?;
-                Ok(assessment::create(
-                    conn,
-                    Uuid::now_v7(),
-                    &input,
-                    toolreg_store::time::now(),
-                )?)
-            },
-        )
+        may_review(conn, &caller, input.reviewer_org_id)?;
+        Ok(ops::assessment::create(conn, &ctx, Uuid::now_v7(), &input)?)
     })
     .await?;
     let id = a.id;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/assessments/{id}")))
         .json(public_body(a, Vec::new())))
-}
-
-/// The draft being edited; without one, the latest published content.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DraftBody {
-    pub assessment_id: Uuid,
-    /// Changes on every save; send it back as `If-Match`.
-    pub draft_revision: i64,
-    pub updated_by: Option<String>,
-    /// False when nothing is drafted and `draft` shows the latest version.
-    pub has_unpublished_draft: bool,
-    pub draft: Option<VerdictDraft>,
-}
-
-fn draft_etag(revision: i64) -> String {
-    format!("\"draft-{revision}\"")
-}
-
-/// The draft ETag carries the draft revision; anything else is stale.
-fn revision_from_if_match(value: &str) -> Result<i64, Problem> {
-    value
-        .trim()
-        .strip_prefix("\"draft-")
-        .and_then(|v| v.strip_suffix('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(Problem::stale)
-}
-
-fn draft_body(
-    conn: &mut toolreg_store::DbConnection,
-    a: &Assessment,
-) -> Result<DraftBody, Problem> {
-    let (draft, unpublished) = match &a.draft {
-        Some(d) => (Some(d.clone()), true),
-        None => {
-            let latest = verdict_version::latest_of_assessment(conn, a.id)?;
-            (
-                latest.map(|v| VerdictDraft {
-                    content: v.content,
-                    change_note: String::new(),
-                }),
-                false,
-            )
-        }
-    };
-    Ok(DraftBody {
-        assessment_id: a.id,
-        draft_revision: a.draft_revision,
-        updated_by: a.draft_updated_by.clone(),
-        has_unpublished_draft: unpublished,
-        draft,
-    })
-}
-
-fn draft_response(body: &DraftBody) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, draft_etag(body.draft_revision)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body)
-}
-
-/// Read the draft and its ETag.
-#[utoipa::path(
-    tag = "assessments",
-    params(("id" = Uuid, Path, description = "Assessment id")),
-    responses(
-        (status = 200, description = "The draft", body = DraftBody, headers(("ETag" = String))),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/assessments/{id}/draft")]
-pub async fn get_draft(
-    state: web::Data<AppState>,
-    AsReviewer(caller): AsReviewer,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Problem> {
-    let id = parse_id("id", &path)?;
-    let body = with_db(&state, move |conn| {
-        let a = assessment::get(conn, id)?;
-        may_review(conn, &caller, a.reviewer_org_id)?;
-        draft_body(conn, &a)
-    })
-    .await?;
-    Ok(draft_response(&body))
-}
-
-/// Replace the draft: the whole next verdict and its change note.
-#[utoipa::path(
-    tag = "assessments",
-    params(
-        ("id" = Uuid, Path, description = "Assessment id"),
-        ("If-Match" = String, Header, description = "ETag of the draft as last read"),
-    ),
-    request_body(content = VerdictDraft, example = json!({
-        "level": "approved_with_conditions",
-        "summary": "Kan brukes med vilkår",
-        "rationale": "Restrisikoen er akseptabel med tiltakene.",
-        "conditions": [{"text": "Bruk Feide-innlogging", "audience": "school_owner", "setting_key": "login.feide_only", "mandatory": true}],
-        "findings": [{"ref": "R1", "title": "Overføring til USA", "category": "third_country_transfer", "gdpr_articles": ["44"],
-                      "likelihood": 3, "consequence": 4, "measures": [{"description": "DPF-sertifisert", "owner": "vendor", "status": "implemented"}],
-                      "residual_likelihood": 1, "residual_consequence": 4, "treatment": "reduce", "provenance": "contract_review"}],
-        "data_flows": [],
-        "review_due": "2027-06-01",
-        "change_note": "Første versjon"
-    })),
-    responses(
-        (status = 200, description = "Saved", body = DraftBody, headers(("ETag" = String))),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Assessment withdrawn", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[put("/assessments/{id}/draft")]
-pub async fn replace_draft(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    AsReviewer(caller): AsReviewer,
-    path: web::Path<String>,
-    IfMatch(if_match): IfMatch,
-    body: JsonBody<VerdictDraft>,
-) -> Result<HttpResponse, Problem> {
-    let id = parse_id("id", &path)?;
-    let expected = revision_from_if_match(&if_match)?;
-    let draft = body.0;
-    let request_id = crate::audit::request_id(&req);
-    let body = with_db(&state, move |conn| {
-        crate::audit::audited(
-            conn,
-            &caller,
-            &request_id,
-            "assessment.draft",
-            |d: &DraftBody| format!("assessments/{}", d.assessment_id),
-            |conn| {
-                let current = assessment::get(conn, id)?;
-                may_review(conn, &caller, current.reviewer_org_id)?;
-                let a = assessment::replace_draft(
-                    conn,
-                    id,
-                    &draft,
-                    caller.sub(),
-                    Some(expected),
-                    toolreg_store::time::now(),
-                )?;
-                draft_body(conn, &a)
-            },
-        )
-    })
-    .await?;
-    Ok(draft_response(&body))
-}
-
-/// Publish the draft as the next immutable version.
-#[utoipa::path(
-    tag = "assessments",
-    params(
-        ("id" = Uuid, Path, description = "Assessment id"),
-        ("If-Match" = String, Header, description = "ETag of the draft being published"),
-    ),
-    responses(
-        (status = 201, description = "Published", body = VerdictVersion, headers(("Location" = String), ("ETag" = String))),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing new to publish, no draft, or withdrawn", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Draft changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Draft not publishable", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/assessments/{id}/publish")]
-pub async fn publish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    AsReviewer(caller): AsReviewer,
-    path: web::Path<String>,
-    IfMatch(if_match): IfMatch,
-) -> Result<HttpResponse, Problem> {
-    let id = parse_id("id", &path)?;
-    let expected = revision_from_if_match(&if_match)?;
-    let four_eyes = state.four_eyes;
-    let request_id = crate::audit::request_id(&req);
-    let (version, tool) = with_db(&state, move |conn| {
-        // The entry's state is the version itself, so `audit verify` can hold
-        // every stored version to it.
-        let version = crate::audit::audited(conn, &caller, &request_id, toolreg_core::audit::PUBLISH_ACTION, |v: &VerdictVersion| toolreg_core::audit::publication_target(v.assessment_id, v.version), |conn| {
-        // Four eyes: whoever edited the draft last may not also publish it.
-        // A later edit by someone else changes the draft revision, so the
-        // If-Match check inside publish closes the gap after this read.
-        let current = assessment::get(conn, id)?;
-        may_review(conn, &caller, current.reviewer_org_id)?;
-        if four_eyes && current.draft_updated_by.as_deref() == Some(caller.sub()) {
-            return Err(Problem::new(StatusCode::FORBIDDEN, "four-eyes", "En annen må publisere").detail(
-                "Du var den siste som endret utkastet. En annen vurderer må kontrollere og publisere det.",
-            ));
-        }
-        Ok(assessment::publish(
-            conn,
-            id,
-            Uuid::now_v7(),
-            caller.sub(),
-            Some(expected),
-            toolreg_store::time::now(),
-        )?)
-    })?;
-        let tool = assessment::get(conn, id)?
-            .tool_ids
-            .first()
-            .copied()
-            .unwrap_or_default();
-        Ok((version, tool))
-    })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!(
-                "/api/v1/tools/{tool}/verdicts/{}/{}",
-                version.assessment_id, version.version
-            ),
-        ))
-        .insert_header((header::ETAG, crate::caching::etag_of(&version)))
-        .json(version))
 }
 
 /// Withdraw an assessment: its verdicts stop being in force now; history keeps them.
@@ -467,28 +235,13 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
     let reason = body.0.reason;
-    let request_id = crate::audit::request_id(&req);
+    let ctx = crate::change_context::of(&req, &caller);
     let body = with_db(&state, move |conn| {
-        crate::audit::audited(
-            conn,
-            &caller,
-            &request_id,
-            "assessment.withdraw",
-            |a: &AssessmentBody| format!("assessments/{}", a.id),
-            |conn| {
-                let current = assessment::get(conn, id)?;
-                may_review(conn, &caller, current.reviewer_org_id)?;
-                let a = assessment::withdraw(
-                    conn,
-                    id,
-                    caller.sub(),
-                    &reason,
-                    toolreg_store::time::now(),
-                )?;
-                let versions = verdict_version::list_for_assessment(conn, id)?;
-                Ok(public_body(a, versions))
-            },
-        )
+        let current = assessment::get(conn, id)?;
+        may_review(conn, &caller, current.reviewer_org_id)?;
+        let a = ops::assessment::withdraw(conn, &ctx, id, &reason)?;
+        let versions = verdict_version::list_for_assessment(conn, id)?;
+        Ok(public_body(a, versions))
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))

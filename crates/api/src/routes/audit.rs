@@ -1,8 +1,9 @@
-//! Reading the audit trail.
+//! Reading the audit trail and its signed checkpoints.
 
 use crate::access::AsReviewerOrAdmin;
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy};
+use crate::pagination::{feed_response, limit_of, FeedParams, FeedPosition};
 use crate::problem::Problem;
 use crate::query::QueryParams;
 use crate::state::AppState;
@@ -10,34 +11,24 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use toolreg_core::audit::AuditEntry;
 use toolreg_core::checkpoint::{Checkpoint, PublicKey};
-use toolreg_store::audit;
+use toolreg_store::tables::audit;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// Only entries for this target, e.g. `tools/{id}` or `assessments/{id}`.
+    /// Only entries for this target and everything under it, e.g.
+    /// `tools/{id}` or `assessments/{id}` (which includes its versions).
     pub target: Option<String>,
-    /// Entries after this sequence number (for paging).
-    pub after: Option<i64>,
-    /// 1–200, default 50.
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
 }
 
-/// `limit` for the trail and its checkpoints: the lists' own rule (1–200,
-/// default 50); these page by sequence number, not by cursor.
-fn limit_of(limit: Option<u32>) -> Result<i64, Problem> {
-    Ok(i64::from(
-        crate::pagination::page_request(limit, None)?.limit,
-    ))
-}
-
-/// The audit trail, oldest first.
+/// The audit trail, oldest first, with `Link` to the entries after the
+/// last one when the page is full.
 #[utoipa::path(
     tag = "audit",
-    params(AuditQuery),
+    params(AuditQuery, FeedParams),
     responses(
-        (status = 200, description = "Entries", body = Vec<AuditEntry>),
+        (status = 200, description = "Entries", body = Vec<AuditEntry>,
+         headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" when the page is full"))),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a reviewer or admin", body = Problem, content_type = "application/problem+json"),
@@ -49,19 +40,20 @@ pub async fn list_audit(
     state: web::Data<AppState>,
     _reader: AsReviewerOrAdmin,
     query: QueryParams<AuditQuery>,
+    position: FeedPosition,
 ) -> Result<HttpResponse, Problem> {
-    let q = query.into_inner();
-    let limit = limit_of(q.limit)?;
+    let target = query.into_inner().target;
     let entries = with_db(&state, move |conn| {
         Ok(audit::list(
             conn,
-            q.target.as_deref(),
-            q.after.unwrap_or(0),
-            limit,
+            target.as_deref(),
+            position.after,
+            i64::from(position.limit),
         )?)
     })
     .await?;
-    Ok(json_response(&req, &entries, CachePolicy::Revalidate))
+    let last = entries.last().map(|e| e.sequence);
+    Ok(feed_response(&req, &entries, position, last))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -93,7 +85,7 @@ pub async fn list_checkpoints(
     query: QueryParams<CheckpointQuery>,
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();
-    let limit = limit_of(q.limit)?;
+    let limit = i64::from(limit_of(q.limit)?);
     if q.before.is_some_and(|b| b < 1) {
         return Err(Problem::invalid_input(
             "/before",
@@ -101,7 +93,7 @@ pub async fn list_checkpoints(
         ));
     }
     let list = with_db(&state, move |conn| {
-        Ok(toolreg_store::checkpoint::list(conn, q.before, limit)?)
+        Ok(toolreg_store::ops::checkpoint::list(conn, q.before, limit)?)
     })
     .await?;
     Ok(json_response(&req, &list, CachePolicy::Revalidate))

@@ -2,9 +2,13 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod drafts;
+pub mod events;
 pub mod organisations;
+pub mod subprocessors;
 pub mod tools;
 pub mod vendors;
+pub mod verdicts;
 
 use crate::problem::Problem;
 use uuid::Uuid;

@@ -5,32 +5,30 @@ use crate::access::AsAdmin;
 use crate::blocking::with_db;
 use crate::caching::{check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
-use crate::pagination::{encode_cursor, page_request, ListBody};
+use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use toolreg_core::organisation::{Organisation, OrganisationInput, OrganisationKind};
-use toolreg_store::organisation;
+use toolreg_store::ops;
+use toolreg_store::tables::organisation;
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     pub kind: Option<OrganisationKind>,
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    #[param(max_length = 1024)]
-    pub cursor: Option<String>,
 }
 
 /// List organisations by name.
 #[utoipa::path(
     tag = "organisations",
-    params(OrganisationQuery),
+    params(OrganisationQuery, PageParams),
     responses(
-        (status = 200, description = "A page of organisations", body = ListBody<Organisation>, headers(("ETag" = String))),
+        (status = 200, description = "A page of organisations", body = ListBody<Organisation>,
+         headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" when more pages follow"))),
         (status = 400, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -39,9 +37,9 @@ pub async fn list_organisations(
     req: HttpRequest,
     state: web::Data<AppState>,
     query: crate::query::QueryParams<OrganisationQuery>,
+    Paging(page): Paging,
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
     let body = with_db(&state, move |conn| {
         let p = organisation::list(conn, q.kind, &page)?;
         Ok(ListBody {
@@ -50,7 +48,7 @@ pub async fn list_organisations(
         })
     })
     .await?;
-    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+    Ok(list_response(&req, &body, CachePolicy::Revalidate))
 }
 
 /// One organisation.
@@ -96,23 +94,14 @@ pub async fn create_organisation(
     body: JsonBody<OrganisationInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
-    let request_id = crate::audit::request_id(&req);
+    let ctx = crate::change_context::of(&req, &caller);
     let org = with_db(&state, move |conn| {
-        crate::audit::audited(
+        Ok(ops::organisation::create(
             conn,
-            &caller,
-            &request_id,
-            "organisation.create",
-            |o: &Organisation| format!("organisations/{}", o.id),
-            |conn| {
-                Ok(organisation::insert(
-                    conn,
-                    Uuid::now_v7(),
-                    &input,
-                    toolreg_store::time::now(),
-                )?)
-            },
-        )
+            &ctx,
+            Uuid::now_v7(),
+            &input,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -152,26 +141,17 @@ pub async fn update_organisation(
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
     let input = body.0;
-    let request_id = crate::audit::request_id(&req);
+    let ctx = crate::change_context::of(&req, &caller);
     let org = with_db(&state, move |conn| {
-        crate::audit::audited(
+        let current = organisation::get(conn, id)?;
+        check_if_match(&if_match, &etag_of(&current))?;
+        Ok(ops::organisation::update(
             conn,
-            &caller,
-            &request_id,
-            "organisation.update",
-            |o: &Organisation| format!("organisations/{}", o.id),
-            |conn| {
-                let current = organisation::get(conn, id)?;
-                check_if_match(&if_match, &etag_of(&current))?;
-                Ok(organisation::update(
-                    conn,
-                    id,
-                    &input,
-                    Some(current.revision),
-                    toolreg_store::time::now(),
-                )?)
-            },
-        )
+            &ctx,
+            id,
+            &input,
+            Some(current.revision),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -3,31 +3,24 @@
 use super::parse_id;
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy};
-use crate::pagination::{encode_cursor, page_request, ListBody};
+use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use toolreg_core::organisation::{Organisation, OrganisationKind};
-use toolreg_store::tool::ToolFilter;
-use toolreg_store::{organisation, tool, PageRequest};
+use toolreg_store::tables::organisation;
+use toolreg_store::tables::tool::{self, ToolFilter};
+use toolreg_store::PageRequest;
 use uuid::Uuid;
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct VendorQuery {
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    #[param(max_length = 1024)]
-    pub cursor: Option<String>,
-}
 
 /// Vendors by name.
 #[utoipa::path(
     tag = "vendors",
-    params(VendorQuery),
+    params(PageParams),
     responses(
-        (status = 200, description = "A page of vendors", body = ListBody<Organisation>, headers(("ETag" = String))),
+        (status = 200, description = "A page of vendors", body = ListBody<Organisation>,
+         headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" when more pages follow"))),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -35,9 +28,8 @@ pub struct VendorQuery {
 pub async fn list_vendors(
     req: HttpRequest,
     state: web::Data<AppState>,
-    query: crate::query::QueryParams<VendorQuery>,
+    Paging(page): Paging,
 ) -> Result<HttpResponse, Problem> {
-    let page = page_request(query.limit, query.cursor.as_deref())?;
     let body = with_db(&state, move |conn| {
         let p = organisation::list(conn, Some(OrganisationKind::Vendor), &page)?;
         Ok(ListBody {
@@ -46,7 +38,7 @@ pub async fn list_vendors(
         })
     })
     .await?;
-    Ok(json_response(&req, &body, CachePolicy::Revalidate))
+    Ok(list_response(&req, &body, CachePolicy::Revalidate))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

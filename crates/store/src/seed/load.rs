@@ -2,8 +2,8 @@
 
 use super::format::SeedSet;
 use super::resolve::{resolve, SeedError};
-use crate::bulk::{insert_all, BulkCounts, BulkSet};
 use crate::connection::DbConnection;
+use crate::ops::bulk::{insert_all, BulkCounts, BulkSet};
 use crate::schema::{assessments, organisations, subprocessor_revisions, tools};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -69,9 +69,11 @@ pub fn load(
             .iter()
             .find(|(id, n)| taken_numbers.contains(*n) && !org_ids.contains(&id.to_string()))
         {
-            return Err(SeedError::Store(crate::error::StoreError::Conflict(format!(
-                "organisasjonsnummer {n} finnes allerede i databasen under en annen id enn eksempeldataene bruker"
-            ))));
+            return Err(SeedError::Store(crate::error::StoreError::Conflict(
+                crate::error::ConflictKind::SeedOrgNumberTaken {
+                    org_number: n.to_string(),
+                },
+            )));
         }
         let tool_ids = existing_ids(
             all.tools.iter().map(|(id, _)| id.to_string()).collect(),

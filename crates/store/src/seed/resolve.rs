@@ -4,7 +4,7 @@
 //! with the file and JSON pointer where it is.
 
 use super::format::{SeedAssessment, SeedSet, ASSESSMENTS, ORGANISATIONS, SUBPROCESSORS, TOOLS};
-use crate::bulk::BulkSet;
+use crate::ops::bulk::BulkSet;
 use std::collections::HashMap;
 use toolreg_core::assessment::{Assessment, AssessmentStatus, Withdrawal};
 use toolreg_core::organisation::OrganisationInput;

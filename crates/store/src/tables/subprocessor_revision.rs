@@ -1,13 +1,17 @@
-//! Subprocessor revisions: a numbered, append-only list per tool.
+//! The `subprocessor_revisions` table: a numbered, append-only list per
+//! tool. Appending as a workflow (diff, facets, event) is in
+//! `ops::subprocessors`.
 
 use crate::connection::DbConnection;
-use crate::error::{from_json, parse_uuid, to_json, StoreError, StoreResult};
+use crate::error::{Entity, StoreError, StoreResult};
+use crate::row::{from_json, parse_uuid, to_json};
 use crate::schema::subprocessor_revisions;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use toolreg_core::subprocessor::{summarise, SubprocessorRevision, SubprocessorRevisionInput};
-use toolreg_core::Validate;
+use toolreg_core::subprocessor::{
+    transfers_to_third_country, SubprocessorRevision, SubprocessorRevisionInput,
+};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -41,7 +45,7 @@ impl RevisionRow {
             note: input.note.clone(),
             source_url: input.source_url.clone(),
             entries: to_json(&input.entries),
-            has_third_country: !summarise(&input.entries).third_countries.is_empty(),
+            has_third_country: transfers_to_third_country(&input.entries),
             created_at: to_db(now),
             created_by: created_by.to_string(),
         }
@@ -61,27 +65,35 @@ impl RevisionRow {
     }
 }
 
-/// Append the next revision for a tool (1 for the first).
-pub fn append(
+/// Insert revision `revision` of a tool's list.
+pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
     tool_id: Uuid,
+    revision: i32,
     input: &SubprocessorRevisionInput,
     created_by: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<SubprocessorRevision> {
-    input.validate()?;
-    crate::write::write_transaction(conn, |conn| {
-        crate::tool::get(conn, tool_id)?;
-        let next = latest_number(conn, tool_id)?.unwrap_or(0) + 1;
-        let row = RevisionRow::new(id, tool_id, next, input, created_by, now);
-        diesel::insert_into(subprocessor_revisions::table)
-            .values(&row)
-            .execute(conn)?;
-        crate::tool_current::refresh(conn, tool_id)?;
-        crate::generation::bump(conn)?;
-        row.into_domain()
-    })
+    let row = RevisionRow::new(id, tool_id, revision, input, created_by, now);
+    diesel::insert_into(subprocessor_revisions::table)
+        .values(&row)
+        .execute(conn)?;
+    row.into_domain()
+}
+
+/// Whether the latest revision sends data to a third country (none
+/// without a revision), from the column kept for this.
+pub fn latest_transfers_to_third_country(
+    conn: &mut DbConnection,
+    tool_id: Uuid,
+) -> StoreResult<Option<bool>> {
+    Ok(subprocessor_revisions::table
+        .filter(subprocessor_revisions::tool_id.eq(tool_id.to_string()))
+        .order(subprocessor_revisions::revision.desc())
+        .select(subprocessor_revisions::has_third_country)
+        .first(conn)
+        .optional()?)
 }
 
 pub fn latest_number(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Option<i32>> {
@@ -102,9 +114,7 @@ pub fn get(
         .select(RevisionRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StoreError::NotFound {
-            what: "underdatabehandlerrevisjonen",
-        })?
+        .ok_or(StoreError::NotFound(Entity::SubprocessorRevision))?
         .into_domain()
 }
 

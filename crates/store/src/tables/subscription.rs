@@ -1,7 +1,8 @@
 //! Subscriptions: who wants to hear about what.
 
 use crate::connection::DbConnection;
-use crate::error::{from_json, parse_enum, parse_uuid, to_json, StoreError, StoreResult};
+use crate::error::{Entity, StoreError, StoreResult};
+use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::subscriptions;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -70,9 +71,7 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Subscription> {
         .select(SubscriptionRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StoreError::NotFound {
-            what: "abonnementet",
-        })?
+        .ok_or(StoreError::NotFound(Entity::Subscription))?
         .into_domain()
 }
 
@@ -106,9 +105,7 @@ pub fn deactivate(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
         .set(subscriptions::active.eq(false))
         .execute(conn)?;
     if n == 0 {
-        return Err(StoreError::NotFound {
-            what: "abonnementet",
-        });
+        return Err(StoreError::NotFound(Entity::Subscription));
     }
     Ok(())
 }

@@ -6,9 +6,10 @@
 use crate::connection::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::verdict_versions;
-use crate::verdict_version::VerdictRow;
+use crate::tables::verdict_version::VerdictRow;
 use diesel::prelude::*;
-use toolreg_core::audit::{publication_target, state_hash};
+use toolreg_core::audit::state_hash;
+use toolreg_core::change::Target;
 
 /// One version that is not what was published, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub struct VerdictProblem {
 
 /// Check every published version; the ones that fail, in order.
 pub fn verify_verdicts(conn: &mut DbConnection) -> StoreResult<Vec<VerdictProblem>> {
-    let published = crate::audit::publication_states(conn)?;
+    let published = crate::tables::audit::publication_states(conn)?;
     let mut problems = Vec::new();
     let mut after: Option<(String, i32)> = None;
     loop {
@@ -47,7 +48,11 @@ pub fn verify_verdicts(conn: &mut DbConnection) -> StoreResult<Vec<VerdictProble
         after = Some((last.assessment_id().to_string(), last.version()));
         for row in rows {
             let target = match uuid::Uuid::parse_str(row.assessment_id()) {
-                Ok(a) => publication_target(a, row.version()),
+                Ok(assessment) => Target::VerdictVersion {
+                    assessment,
+                    version: row.version(),
+                }
+                .path(),
                 Err(_) => format!(
                     "assessments/{}/versions/{}",
                     row.assessment_id(),

@@ -1,14 +1,14 @@
-//! Organisations: rows and queries.
+//! The `organisations` table: rows, compare-and-set updates and queries.
 
 use crate::connection::DbConnection;
-use crate::error::{parse_enum, parse_uuid, StoreError, StoreResult};
+use crate::error::{or_not_found, Entity, StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
+use crate::row::{parse_enum, parse_uuid};
 use crate::schema::organisations;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use toolreg_core::organisation::{Organisation, OrganisationInput, OrganisationKind};
-use toolreg_core::Validate;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -65,32 +65,35 @@ impl OrganisationRow {
     }
 }
 
-const WHAT: &str = "organisasjonen";
-
-fn not_found(e: diesel::result::Error) -> StoreError {
-    match e {
-        diesel::result::Error::NotFound => StoreError::NotFound { what: WHAT },
-        other => other.into(),
-    }
-}
-
-/// Create an organisation with a caller-chosen id (UUIDv7 for new data,
-/// deterministic ids for seed data).
+/// Insert an organisation at revision 1 with a caller-chosen id (UUIDv7
+/// for new data, deterministic ids for seed data).
 pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
     input: &OrganisationInput,
     now: DateTime<Utc>,
 ) -> StoreResult<Organisation> {
-    input.validate()?;
     let row = OrganisationRow::new(id, input, now, now, 1);
-    crate::write::write_transaction(conn, |conn| {
-        diesel::insert_into(organisations::table)
-            .values(&row)
-            .execute(conn)?;
-        crate::generation::bump(conn)?;
-        row.into_domain()
-    })
+    diesel::insert_into(organisations::table)
+        .values(&row)
+        .execute(conn)?;
+    row.into_domain()
+}
+
+/// Whether another organisation already has this organisation number.
+pub fn org_number_taken(
+    conn: &mut DbConnection,
+    org_number: &str,
+    except: Option<Uuid>,
+) -> StoreResult<bool> {
+    let mut q = organisations::table
+        .filter(organisations::org_number.eq(org_number))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(organisations::id.ne(id.to_string()));
+    }
+    let n: i64 = q.count().get_result(conn)?;
+    Ok(n > 0)
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Organisation> {
@@ -98,7 +101,7 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Organisation> {
         .find(id.to_string())
         .select(OrganisationRow::as_select())
         .first(conn)
-        .map_err(not_found)?
+        .map_err(or_not_found(Entity::Organisation))?
         .into_domain()
 }
 
@@ -135,37 +138,32 @@ pub fn find_by_org_number(
         .transpose()
 }
 
-/// Replace an organisation. With `expected_revision`, refuse if someone
-/// changed it since the caller read it.
-pub fn update(
+/// Replace `current` with `input` as the next revision, if nobody changed
+/// it since it was read (compare-and-set on the revision).
+pub fn update_if_unchanged(
     conn: &mut DbConnection,
-    id: Uuid,
+    current: &Organisation,
     input: &OrganisationInput,
-    expected_revision: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<Organisation> {
-    input.validate()?;
-    crate::write::write_transaction(conn, |conn| {
-        let current = get(conn, id)?;
-        if expected_revision.is_some_and(|r| r != current.revision) {
-            return Err(StoreError::Stale);
-        }
-        let row = OrganisationRow::new(id, input, current.created_at, now, current.revision + 1);
-        // Conditional on the revision just read: a concurrent writer that
-        // committed first leaves nothing to match (see `write`).
-        let changed = diesel::update(
-            organisations::table
-                .filter(organisations::id.eq(id.to_string()))
-                .filter(organisations::revision.eq(current.revision)),
-        )
-        .set(&row)
-        .execute(conn)?;
-        if changed == 0 {
-            return Err(StoreError::Stale);
-        }
-        crate::generation::bump(conn)?;
-        row.into_domain()
-    })
+    let row = OrganisationRow::new(
+        current.id,
+        input,
+        current.created_at,
+        now,
+        current.revision + 1,
+    );
+    let changed = diesel::update(
+        organisations::table
+            .filter(organisations::id.eq(current.id.to_string()))
+            .filter(organisations::revision.eq(current.revision)),
+    )
+    .set(&row)
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Stale);
+    }
+    row.into_domain()
 }
 
 /// Organisations ordered by name, optionally of one kind.

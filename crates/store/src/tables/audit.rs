@@ -1,4 +1,5 @@
-//! The audit chain: append in the caller's transaction, read back to verify.
+//! The `audit_entries` table: the chain, appended in the transaction of the
+//! change (by `ops::change`), read back to verify.
 
 use crate::connection::DbConnection;
 use crate::error::StoreResult;
@@ -166,14 +167,15 @@ pub fn publication_states(
     conn: &mut DbConnection,
 ) -> StoreResult<std::collections::HashMap<String, String>> {
     Ok(audit_entries::table
-        .filter(audit_entries::action.eq(toolreg_core::audit::PUBLISH_ACTION))
+        .filter(audit_entries::action.eq(toolreg_core::change::Action::Publish.as_str()))
         .select((audit_entries::target, audit_entries::state_sha256))
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect())
 }
 
-/// Entries in order, optionally for one target, after a sequence number.
+/// Entries in order, after a sequence number, optionally for one target
+/// and everything under it (`assessments/{id}` includes its versions).
 pub fn list(
     conn: &mut DbConnection,
     target: Option<&str>,
@@ -184,7 +186,12 @@ pub fn list(
         .select(AuditRow::as_select())
         .into_boxed();
     if let Some(t) = target {
-        q = q.filter(audit_entries::target.eq(t.to_string()));
+        let under = format!("{}/%", escape_like(&t.to_lowercase()));
+        q = q.filter(
+            audit_entries::target
+                .eq(t.to_lowercase())
+                .or(audit_entries::target.like(under).escape('\\')),
+        );
     }
     Ok(q.filter(audit_entries::sequence.gt(after))
         .order(audit_entries::sequence.asc())
@@ -193,6 +200,18 @@ pub fn list(
         .into_iter()
         .map(AuditEntry::from)
         .collect())
+}
+
+/// `text` as a LIKE pattern that matches only itself.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Walk the whole chain in batches; the sequence of the first broken entry.

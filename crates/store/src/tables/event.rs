@@ -1,9 +1,11 @@
-//! The event outbox: appended in the same transaction as the change it
-//! describes, so a committed change always has its event and a rolled-back
-//! one never does. Delivery happens later, from this table.
+//! The `events` table, the event log: appended in the same transaction as
+//! the change it describes (by `ops::change`), so a committed change always
+//! has its events and a rolled-back one never does. Readers poll it in
+//! sequence order; `ops::change` explains why they never miss one.
 
 use crate::connection::DbConnection;
-use crate::error::{from_json, parse_enum, parse_uuid, to_json, StoreResult};
+use crate::error::StoreResult;
+use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::events;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -57,21 +59,35 @@ pub struct NewEvent {
     pub data: serde_json::Value,
 }
 
-/// Append an event; the database assigns its sequence.
-pub fn append(conn: &mut DbConnection, event: &NewEvent, now: DateTime<Utc>) -> StoreResult<Uuid> {
-    let id = Uuid::now_v7();
-    let row = NewEventRow {
-        id: id.to_string(),
-        event_type: event.event_type.as_str().to_string(),
-        severity: event.severity.as_str().to_string(),
-        subject: event.subject.clone(),
-        time: to_db(now),
-        data: to_json(&event.data),
-    };
-    diesel::insert_into(events::table)
-        .values(&row)
-        .execute(conn)?;
-    Ok(id)
+/// Append events in order; the database assigns their sequence numbers.
+/// Only `ops::change` calls this, after taking the write lock that makes
+/// sequence order commit order (see there).
+pub(crate) fn append_all(
+    conn: &mut DbConnection,
+    events: &[NewEvent],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let rows: Vec<NewEventRow> = events
+        .iter()
+        .map(|event| NewEventRow {
+            id: Uuid::now_v7().to_string(),
+            event_type: event.event_type.as_str().to_string(),
+            severity: event.severity.as_str().to_string(),
+            subject: event.subject.clone(),
+            time: to_db(now),
+            data: to_json(&event.data),
+        })
+        .collect();
+    insert_chunks!(conn, events::table, rows);
+    Ok(())
+}
+
+/// The sequence number of the newest event (0 when there is none).
+pub fn last_sequence(conn: &mut DbConnection) -> StoreResult<i64> {
+    let last: Option<i64> = events::table
+        .select(diesel::dsl::max(events::sequence))
+        .first(conn)?;
+    Ok(last.unwrap_or(0))
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Event>> {

@@ -6,6 +6,8 @@
 //! it). Vendors are matched on
 //! the token's `org` claim, never on anything in the request body.
 
+pub mod tool_editor;
+
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::body::{EitherBody, MessageBody};
@@ -75,9 +77,9 @@ pub fn acting_org(
     let number = caller.principal.org().ok_or_else(|| {
         forbidden_because("Tokenet sier ikke hvilken organisasjon du handler for (org).")
     })?;
-    let org = toolreg_store::organisation::find_by_org_number(conn, number)?.ok_or_else(|| {
-        forbidden_because("Organisasjonen i tokenet er ikke registrert i registeret.")
-    })?;
+    let org = toolreg_store::tables::organisation::find_by_org_number(conn, number)?.ok_or_else(
+        || forbidden_because("Organisasjonen i tokenet er ikke registrert i registeret."),
+    )?;
     let fits = match role {
         Role::Reviewer => matches!(
             org.kind,
@@ -328,6 +330,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
         Who::Anyone,
     ),
     (
+        "POST",
+        "/api/v1/tools/{id_or_slug}/subprocessors/revisions",
+        Who::ReviewersAndAdmins,
+    ),
+    (
         "GET",
         "/api/v1/tools/{id_or_slug}/subprocessors/diff",
         Who::Anyone,
@@ -347,6 +354,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("PUT", "/api/v1/assessments/{id}/draft", Who::Reviewer),
     ("POST", "/api/v1/assessments/{id}/publish", Who::Reviewer),
     ("POST", "/api/v1/assessments/{id}/withdraw", Who::Reviewer),
+    ("GET", "/api/v1/events", Who::Anyone),
     ("GET", "/api/v1/audit", Who::ReviewersAndAdmins),
     ("GET", "/api/v1/audit/checkpoints", Who::Anyone),
     ("GET", "/.well-known/toolreg-audit-key", Who::Anyone),

@@ -2,7 +2,8 @@
 //! and in what capacity, written in the transaction of the change.
 
 use crate::connection::DbConnection;
-use crate::error::{from_json, to_json, StoreResult};
+use crate::error::StoreResult;
+use crate::row::{from_json, to_json};
 use crate::schema::tool_revisions;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};

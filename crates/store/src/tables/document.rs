@@ -1,7 +1,8 @@
 //! Document metadata: who owns it, who may see it, when it expires.
 
 use crate::connection::DbConnection;
-use crate::error::{parse_enum, parse_uuid, StoreError, StoreResult};
+use crate::error::{Entity, StoreError, StoreResult};
+use crate::row::{parse_enum, parse_uuid};
 use crate::schema::documents;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -83,7 +84,7 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Document> {
         .select(DocumentRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StoreError::NotFound { what: "dokumentet" })?
+        .ok_or(StoreError::NotFound(Entity::Document))?
         .into_domain()
 }
 

@@ -1,11 +1,14 @@
-//! Tools: rows, facets for filtering, and queries.
+//! The `tools` table: rows and queries. Listing filters through
+//! `tool_facets` (see `tables::tool_facet`); writes that keep facets,
+//! revisions and events in step are in `ops::tool`.
 
 use crate::connection::DbConnection;
-use crate::error::{from_json, parse_enum, parse_uuid, to_json, StoreError, StoreResult};
+use crate::error::{or_not_found, Entity, StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
+use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::{tool_facets, tools};
+use crate::tables::facet;
 use crate::time::{from_db, to_db};
-use crate::tool_revision::ToolRevisionRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,7 +17,6 @@ use toolreg_core::tool::{
     ProcessesPersonalData, Tool, ToolInput,
 };
 use toolreg_core::verdict::VerdictLevel;
-use toolreg_core::Validate;
 use uuid::Uuid;
 
 /// The list-valued parts of a tool, kept together in one JSON column.
@@ -46,36 +48,6 @@ pub(crate) struct ToolRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     revision: i64,
-}
-
-#[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = tool_facets)]
-pub(crate) struct FacetRow {
-    tool_id: String,
-    facet: String,
-    value: String,
-}
-
-/// Facet names used in `tool_facets.facet`.
-pub mod facet {
-    pub const CATEGORY: &str = "category";
-    pub const AGE_BAND: &str = "age_band";
-    pub const LOGIN_METHOD: &str = "login_method";
-    pub const PLATFORM: &str = "platform";
-    /// Derived: level of the verdict in force (see `tool_current`).
-    pub const VERDICT_LEVEL: &str = "verdict_level";
-    /// Derived: "yes"/"no" from the latest subprocessor revision.
-    pub const THIRD_COUNTRY: &str = "third_country";
-}
-
-impl FacetRow {
-    pub(crate) fn new(tool_id: String, facet: &str, value: String) -> Self {
-        Self {
-            tool_id,
-            facet: facet.to_string(),
-            value,
-        }
-    }
 }
 
 impl ToolRow {
@@ -146,76 +118,28 @@ impl ToolRow {
     }
 }
 
-pub(crate) fn facets_of(id: Uuid, t: &ToolInput) -> Vec<FacetRow> {
-    let id = id.to_string();
-    let mut rows = Vec::new();
-    let mut add = |facet: &str, value: &str| {
-        rows.push(FacetRow {
-            tool_id: id.clone(),
-            facet: facet.to_string(),
-            value: value.to_string(),
-        });
-    };
-    t.categories.iter().for_each(|c| add(facet::CATEGORY, c));
-    t.age_bands
-        .iter()
-        .for_each(|a| add(facet::AGE_BAND, a.as_str()));
-    t.login_methods
-        .iter()
-        .for_each(|l| add(facet::LOGIN_METHOD, l.as_str()));
-    t.platforms
-        .iter()
-        .for_each(|p| add(facet::PLATFORM, p.as_str()));
-    rows
-}
-
-const WHAT: &str = "verktøyet";
-
-fn not_found(e: diesel::result::Error) -> StoreError {
-    match e {
-        diesel::result::Error::NotFound => StoreError::NotFound { what: WHAT },
-        other => other.into(),
+/// Whether another tool already has this slug.
+pub fn slug_taken(conn: &mut DbConnection, slug: &str, except: Option<Uuid>) -> StoreResult<bool> {
+    let mut q = tools::table.filter(tools::slug.eq(slug)).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(tools::id.ne(id.to_string()));
     }
+    let n: i64 = q.count().get_result(conn)?;
+    Ok(n > 0)
 }
 
-fn slug_conflict(e: StoreError, slug: &str) -> StoreError {
-    match e {
-        StoreError::Conflict(m) if m.contains("slug") => {
-            StoreError::Conflict(format!("slug «{slug}» er allerede i bruk"))
-        }
-        other => other,
-    }
-}
-
-/// Register a tool; `editor` says in what capacity (kept in its history).
+/// Insert a new tool row at revision 1.
 pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
     input: &ToolInput,
     now: DateTime<Utc>,
-    editor: &str,
 ) -> StoreResult<Tool> {
-    input.validate()?;
-    crate::write::write_transaction(conn, |conn| {
-        if !crate::organisation::exists(conn, input.vendor_id)? {
-            return Err(StoreError::NotFound {
-                what: "leverandøren",
-            });
-        }
-        let row = ToolRow::new(id, input, now, now, 1);
-        diesel::insert_into(tools::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| slug_conflict(e.into(), &input.slug))?;
-        for f in facets_of(id, input) {
-            diesel::insert_into(tool_facets::table)
-                .values(&f)
-                .execute(conn)?;
-        }
-        crate::tool_revision::record(conn, &ToolRevisionRow::new(id, 1, input, None, editor, now))?;
-        crate::generation::bump(conn)?;
-        row.into_domain()
-    })
+    let row = ToolRow::new(id, input, now, now, 1);
+    diesel::insert_into(tools::table)
+        .values(&row)
+        .execute(conn)?;
+    row.into_domain()
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Tool> {
@@ -223,7 +147,7 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Tool> {
         .find(id.to_string())
         .select(ToolRow::as_select())
         .first(conn)
-        .map_err(not_found)?
+        .map_err(or_not_found(Entity::Tool))?
         .into_domain()
 }
 
@@ -232,7 +156,7 @@ pub fn get_by_slug(conn: &mut DbConnection, slug: &str) -> StoreResult<Tool> {
         .filter(tools::slug.eq(slug))
         .select(ToolRow::as_select())
         .first(conn)
-        .map_err(not_found)?
+        .map_err(or_not_found(Entity::Tool))?
         .into_domain()
 }
 
@@ -244,71 +168,66 @@ pub fn get_by_id_or_slug(conn: &mut DbConnection, key: &str) -> StoreResult<Tool
     }
 }
 
-/// Replace a tool; the new state joins its history.
-pub fn update(
+/// Replace `current` with `input` as the next revision, if nobody changed
+/// it since it was read: on PostgreSQL a concurrent writer that committed
+/// first leaves no row at `current.revision` to match.
+pub fn update_if_unchanged(
     conn: &mut DbConnection,
-    id: Uuid,
+    current: &Tool,
     input: &ToolInput,
-    expected_revision: Option<i64>,
     now: DateTime<Utc>,
-    editor: &str,
 ) -> StoreResult<Tool> {
-    input.validate()?;
-    crate::write::write_transaction(conn, |conn| {
-        let current = get(conn, id)?;
-        if expected_revision.is_some_and(|r| r != current.revision) {
-            return Err(StoreError::Stale);
-        }
-        if !crate::organisation::exists(conn, input.vendor_id)? {
-            return Err(StoreError::NotFound {
-                what: "leverandøren",
-            });
-        }
-        let row = ToolRow::new(id, input, current.created_at, now, current.revision + 1);
-        // Conditional on the revision just read: a concurrent writer that
-        // committed first leaves nothing to match (see `write`).
-        let changed = diesel::update(
-            tools::table
-                .filter(tools::id.eq(id.to_string()))
-                .filter(tools::revision.eq(current.revision)),
-        )
-        .set(&row)
-        .execute(conn)
-        .map_err(|e| slug_conflict(e.into(), &input.slug))?;
-        if changed == 0 {
-            return Err(StoreError::Stale);
-        }
-        // Only the tool's own facets; derived ones stay.
-        diesel::delete(
-            tool_facets::table
-                .filter(tool_facets::tool_id.eq(id.to_string()))
-                .filter(tool_facets::facet.eq_any([
-                    facet::CATEGORY,
-                    facet::AGE_BAND,
-                    facet::LOGIN_METHOD,
-                    facet::PLATFORM,
-                ])),
-        )
-        .execute(conn)?;
-        for f in facets_of(id, input) {
-            diesel::insert_into(tool_facets::table)
-                .values(&f)
-                .execute(conn)?;
-        }
-        crate::tool_revision::record(
-            conn,
-            &ToolRevisionRow::new(
-                id,
-                current.revision + 1,
-                input,
-                Some(&current.input),
-                editor,
-                now,
-            ),
-        )?;
-        crate::generation::bump(conn)?;
-        row.into_domain()
-    })
+    let row = ToolRow::new(
+        current.id,
+        input,
+        current.created_at,
+        now,
+        current.revision + 1,
+    );
+    let changed = diesel::update(
+        tools::table
+            .filter(tools::id.eq(current.id.to_string()))
+            .filter(tools::revision.eq(current.revision)),
+    )
+    .set(&row)
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Stale);
+    }
+    row.into_domain()
+}
+
+/// The vendor a tool belongs to, without reading the whole row.
+pub fn vendor_of(conn: &mut DbConnection, id: Uuid) -> StoreResult<Uuid> {
+    let vendor: String = tools::table
+        .find(id.to_string())
+        .select(tools::vendor_id)
+        .first(conn)
+        .map_err(or_not_found(Entity::Tool))?;
+    parse_uuid("tools.vendor_id", &vendor)
+}
+
+/// How many of `ids` exist.
+pub fn count_existing(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<usize> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let n: i64 = tools::table
+        .filter(tools::id.eq_any(&keys))
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// (id, slug) of each of `ids` that exists.
+pub fn slugs_of(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    tools::table
+        .filter(tools::id.eq_any(&keys))
+        .order(tools::id.asc())
+        .select((tools::id, tools::slug))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(id, slug)| Ok((parse_uuid("tools.id", &id)?, slug)))
+        .collect()
 }
 
 /// Filters for listing tools; each one narrows the result.

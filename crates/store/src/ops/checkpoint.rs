@@ -40,7 +40,7 @@ pub fn make(
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Checkpoint>> {
     crate::write::write_transaction(conn, |conn| {
-        let Some(head) = crate::audit::head(conn)? else {
+        let Some(head) = crate::tables::audit::head(conn)? else {
             return Ok(None);
         };
         let newest: Option<i64> = audit_checkpoints::table
@@ -130,7 +130,7 @@ pub fn check(
             });
             continue;
         }
-        match crate::audit::at(conn, c.sequence)? {
+        match crate::tables::audit::at(conn, c.sequence)? {
             None => findings.push(CheckpointFinding::Truncated {
                 sequence: c.sequence,
             }),

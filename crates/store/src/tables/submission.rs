@@ -1,7 +1,8 @@
 //! Vendor submissions and their triage.
 
 use crate::connection::DbConnection;
-use crate::error::{from_json, parse_enum, parse_uuid, to_json, StoreError, StoreResult};
+use crate::error::{ConflictKind, Entity, StoreError, StoreResult};
+use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::submissions;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -55,11 +56,13 @@ pub fn create(
 ) -> StoreResult<Submission> {
     input.validate()?;
     if let Some(tool_id) = input.tool_id {
-        let tool = crate::tool::get(conn, tool_id)?;
-        if tool.input.vendor_id != vendor_org_id {
-            return Err(StoreError::Conflict(
-                "verktøyet tilhører en annen leverandør".into(),
-            ));
+        let vendor: String = crate::schema::tools::table
+            .find(tool_id.to_string())
+            .select(crate::schema::tools::vendor_id)
+            .first(conn)
+            .map_err(crate::error::or_not_found(Entity::Tool))?;
+        if vendor != vendor_org_id.to_string() {
+            return Err(StoreError::Conflict(ConflictKind::OtherVendorsTool));
         }
     }
     let row = SubmissionRow {
@@ -85,9 +88,7 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Submission> {
         .select(SubmissionRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StoreError::NotFound {
-            what: "innsendingen",
-        })?
+        .ok_or(StoreError::NotFound(Entity::Submission))?
         .into_domain()
 }
 

@@ -1,9 +1,10 @@
 //! Published verdict versions: insert once, read forever. The database
 //! refuses UPDATE and DELETE on this table (see the migrations).
 
-use crate::assessment::withdrawal_of;
 use crate::connection::DbConnection;
-use crate::error::{from_json, parse_enum, parse_uuid, to_json, StoreError, StoreResult};
+use crate::error::{Entity, StoreError, StoreResult};
+use crate::row::withdrawal_of;
+use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::{assessment_tools, assessments, verdict_versions};
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -95,9 +96,7 @@ pub fn get(
         .select(VerdictRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StoreError::NotFound {
-            what: "versjonen av konklusjonen",
-        })?
+        .ok_or(StoreError::NotFound(Entity::VerdictVersion))?
         .into_domain()
 }
 
@@ -153,7 +152,7 @@ fn history_entry(row: (VerdictRow, AssessmentCols)) -> StoreResult<HistoryEntry>
         verdict: v.into_domain()?,
         assessment_kind: parse_enum("assessments.kind", &kind)?,
         assessment_title: title,
-        withdrawal: withdrawal_of(at, by, reason),
+        withdrawal: withdrawal_of(at, by, reason)?,
     })
 }
 
@@ -236,7 +235,7 @@ pub fn current_for_tools(
         .load(conn)?;
     let mut out = std::collections::HashMap::new();
     for (tool, row) in rows {
-        let tool = crate::error::parse_uuid("assessment_tools.tool_id", &tool)?;
+        let tool = crate::row::parse_uuid("assessment_tools.tool_id", &tool)?;
         // Rows come newest first: the first per tool is the one in force.
         if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(tool) {
             slot.insert(row.into_domain()?);

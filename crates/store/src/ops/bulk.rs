@@ -1,27 +1,35 @@
 //! Bulk loading of already-validated domain objects with multi-row inserts,
 //! in one transaction: what the seed loader and the load benchmark use.
-//! It writes no events: loading a data set is not news for subscribers.
+//! It commits through the change pipeline like every other write: one
+//! `bulk.load` audit entry for the load and one `registry.loaded` event
+//! (a consumer such as a search index rebuilds on it; a seed must not send
+//! one notification per loaded fact), plus a publication entry per loaded
+//! verdict version so `audit verify` holds each version to it.
 
-use crate::assessment::AssessmentRow;
 use crate::connection::DbConnection;
 use crate::error::StoreResult;
-use crate::organisation::OrganisationRow;
+use crate::ops::change::{self, Change, ChangeContext};
 use crate::schema::{
     assessment_tools, assessments, organisations, subprocessor_revisions, tool_facets,
     tool_revisions, tools, verdict_versions,
 };
-use crate::subprocessor_revision::RevisionRow;
-use crate::tool::{facets_of, FacetRow, ToolRow};
-use crate::tool_current::Current;
-use crate::tool_revision::ToolRevisionRow;
-use crate::verdict_version::VerdictRow;
+use crate::tables::assessment::AssessmentRow;
+use crate::tables::event::NewEvent;
+use crate::tables::organisation::OrganisationRow;
+use crate::tables::subprocessor_revision::RevisionRow;
+use crate::tables::tool::ToolRow;
+use crate::tables::tool_facet::{own_rows, DerivedFacets, FacetRow};
+use crate::tables::tool_revision::ToolRevisionRow;
+use crate::tables::verdict_version::VerdictRow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use toolreg_core::assessment::Assessment;
+use toolreg_core::change::{Action, Target};
+use toolreg_core::event::{EventType, Severity};
 use toolreg_core::organisation::OrganisationInput;
-use toolreg_core::subprocessor::summarise;
-use toolreg_core::subprocessor::SubprocessorRevision;
+use toolreg_core::subprocessor::{transfers_to_third_country, SubprocessorRevision};
 use toolreg_core::tool::ToolInput;
 use toolreg_core::verdict::VerdictVersion;
 use uuid::Uuid;
@@ -60,7 +68,7 @@ struct Derived {
 /// The derived facets of the tools the set creates, computed from the set.
 fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
     let new_tools: HashSet<Uuid> = set.tools.iter().map(|(id, _)| *id).collect();
-    let mut current: HashMap<Uuid, Current> = HashMap::new();
+    let mut current: HashMap<Uuid, DerivedFacets> = HashMap::new();
     let mut latest_revision: HashMap<Uuid, i32> = HashMap::new();
     let mut elsewhere: HashSet<Uuid> = HashSet::new();
     for r in &set.subprocessor_revisions {
@@ -74,7 +82,7 @@ fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
         {
             latest_revision.insert(r.tool_id, r.revision);
             current.entry(r.tool_id).or_default().third_country =
-                Some(!summarise(&r.entries).third_countries.is_empty());
+                Some(transfers_to_third_country(&r.entries));
         }
     }
     let assessments: HashMap<Uuid, &Assessment> =
@@ -108,19 +116,42 @@ fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
     for (tool, (_, _, level)) in in_force {
         current.entry(tool).or_default().verdict_level = Some(level);
     }
-    let rows = current
-        .iter()
-        .flat_map(|(tool, c)| c.rows(*tool))
-        .map(|(tool_id, facet, value)| FacetRow::new(tool_id, facet, value))
-        .collect();
+    let rows = current.iter().flat_map(|(tool, c)| c.rows(*tool)).collect();
     Derived {
         rows,
         elsewhere: elsewhere.into_iter().collect(),
     }
 }
 
+/// What a load's audit entry holds the hash of: the ids it created.
+#[derive(serde::Serialize)]
+struct LoadedIds {
+    organisations: Vec<Uuid>,
+    tools: Vec<Uuid>,
+    subprocessor_revisions: Vec<Uuid>,
+    assessments: Vec<Uuid>,
+    verdicts: Vec<Uuid>,
+}
+
+impl LoadedIds {
+    fn of(set: &BulkSet) -> Self {
+        Self {
+            organisations: set.organisations.iter().map(|(id, _)| *id).collect(),
+            tools: set.tools.iter().map(|(id, _)| *id).collect(),
+            subprocessor_revisions: set.subprocessor_revisions.iter().map(|r| r.id).collect(),
+            assessments: set.assessments.iter().map(|a| a.id).collect(),
+            verdicts: set.verdicts.iter().map(|v| v.id).collect(),
+        }
+    }
+}
+
 /// The audit actor of bulk loads (`toolreg seed`, the load benchmark).
 pub const LOADER: &str = "toolreg-load";
+
+/// The change context of a bulk load at `now`.
+pub fn loader_context(now: DateTime<Utc>) -> ChangeContext {
+    ChangeContext::new(LOADER, None, None).at(now)
+}
 
 /// Insert everything in `set` in one transaction; all or nothing.
 pub fn insert_all(
@@ -128,6 +159,7 @@ pub fn insert_all(
     set: &BulkSet,
     now: DateTime<Utc>,
 ) -> StoreResult<BulkCounts> {
+    let ctx = loader_context(now);
     crate::write::write_transaction(conn, |conn| {
         let mut counts = BulkCounts::default();
         let orgs: Vec<OrganisationRow> = set
@@ -146,7 +178,7 @@ pub fn insert_all(
         let facets: Vec<_> = set
             .tools
             .iter()
-            .flat_map(|(id, t)| facets_of(*id, t))
+            .flat_map(|(id, t)| own_rows(*id, t))
             .collect();
         let facet_count = insert_chunks!(conn, tool_facets::table, facets);
         let histories: Vec<ToolRevisionRow> = set
@@ -201,38 +233,40 @@ pub fn insert_all(
         let verdict_rows: Vec<VerdictRow> =
             set.verdicts.iter().map(VerdictRow::from_domain).collect();
         counts.verdicts = insert_chunks!(conn, verdict_versions::table, verdict_rows);
-        // Each loaded version gets its publication entry, as one published
-        // through the API does, so `audit verify` holds every version to it.
-        let targets: Vec<String> = set
-            .verdicts
-            .iter()
-            .map(|v| toolreg_core::audit::publication_target(v.assessment_id, v.version))
-            .collect();
-        let changes: Vec<(&str, &str, String)> = set
-            .verdicts
-            .iter()
-            .zip(&targets)
-            .map(|(v, target)| {
-                (
-                    toolreg_core::audit::PUBLISH_ACTION,
-                    target.as_str(),
-                    toolreg_core::audit::state_hash(v),
-                )
-            })
-            .collect();
-        let loader = crate::audit::Actor {
-            sub: LOADER.to_string(),
-            org: None,
-            request_id: None,
-        };
-        crate::audit::append_many(conn, &loader, &changes, now)?;
-
         let derived = derived_facets(set, now);
         let derived_count = insert_chunks!(conn, tool_facets::table, derived.rows);
-        for tool in derived.elsewhere {
-            crate::tool_current::refresh(conn, tool)?;
-        }
-        crate::generation::bump(conn)?;
+
+        let load_id = Uuid::now_v7();
+        let loaded = LoadedIds::of(set);
+        let load = Change::new(Action::BulkLoad, Target::Load(load_id), &loaded)
+            .with_events(vec![NewEvent {
+                event_type: EventType::RegistryLoaded,
+                severity: Severity::Info,
+                subject: Target::Load(load_id).path(),
+                data: json!({
+                    "load_id": load_id,
+                    "organisations": counts.organisations,
+                    "tools": counts.tools,
+                    "subprocessor_revisions": counts.subprocessor_revisions,
+                    "assessments": counts.assessments,
+                    "verdicts": counts.verdicts,
+                }),
+            }])
+            .refreshing(&derived.elsewhere);
+        // Each loaded version gets its publication entry, as one published
+        // through the API does.
+        let mut changes = vec![load];
+        changes.extend(set.verdicts.iter().map(|v| {
+            Change::new(
+                Action::Publish,
+                Target::VerdictVersion {
+                    assessment: v.assessment_id,
+                    version: v.version,
+                },
+                v,
+            )
+        }));
+        change::commit(conn, &ctx, &changes)?;
 
         counts.rows = derived_count
             + counts.organisations

@@ -15,7 +15,7 @@ pub fn current(conn: &mut DbConnection) -> StoreResult<i64> {
         .first(conn)?)
 }
 
-pub(crate) fn bump(conn: &mut DbConnection) -> StoreResult<()> {
+pub fn bump(conn: &mut DbConnection) -> StoreResult<()> {
     diesel::update(store_generation::table.find(1))
         .set(store_generation::n.eq(store_generation::n + 1))
         .execute(conn)?;

@@ -4,7 +4,8 @@
 //! already exclusive.
 
 use crate::connection::DbConnection;
-use crate::error::{parse_enum, parse_uuid, StoreError, StoreResult};
+use crate::error::{ConflictKind, Entity, StoreError, StoreResult};
+use crate::row::{parse_enum, parse_uuid};
 use crate::schema::deliveries;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -72,7 +73,7 @@ pub fn enqueue(
         .map_err(StoreError::from)
     {
         Ok(_) => Ok(true),
-        Err(StoreError::Conflict(_)) => Ok(false),
+        Err(StoreError::Conflict(ConflictKind::Taken { .. })) => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -83,7 +84,7 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Delivery> {
         .select(DeliveryRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StoreError::NotFound { what: "leveransen" })?
+        .ok_or(StoreError::NotFound(Entity::Delivery))?
         .into_domain()
 }
 

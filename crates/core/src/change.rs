@@ -1,0 +1,118 @@
+//! What a change is: an `Action` done to a `Target`. The audit trail names
+//! both, and event subjects use the same addressing, so one path finds a
+//! resource's entries and its events alike.
+
+use std::fmt;
+use uuid::Uuid;
+
+crate::string_enum! {
+    /// Every kind of change the registry records. The text is what the
+    /// audit trail stores; it never changes once written.
+    pub enum Action {
+        OrganisationCreate => "organisation.create",
+        OrganisationUpdate => "organisation.update",
+        ToolCreate => "tool.create",
+        ToolUpdate => "tool.update",
+        SubprocessorsRevise => "subprocessors.revise",
+        AssessmentCreate => "assessment.create",
+        DraftReplace => "assessment.draft",
+        /// Its entry's state is the version as published, so
+        /// `toolreg audit verify` can recompute it from the stored version.
+        Publish => "assessment.publish",
+        Withdraw => "assessment.withdraw",
+        /// A bulk load (seed or import): one entry for the load as a whole;
+        /// its publications have their own `Publish` entries.
+        BulkLoad => "bulk.load",
+    }
+}
+
+/// A resource, addressed as its path under `/api/v1` with ids (never
+/// slugs, which can change): `tools/{id}`, `assessments/{id}/versions/{n}`.
+/// A path names its resource and, as a prefix, everything under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Organisation(Uuid),
+    Tool(Uuid),
+    SubprocessorRevision {
+        tool: Uuid,
+        revision: i32,
+    },
+    Assessment(Uuid),
+    VerdictVersion {
+        assessment: Uuid,
+        version: i32,
+    },
+    /// A bulk load, named by an id of its own.
+    Load(Uuid),
+}
+
+impl Target {
+    pub fn path(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Organisation(id) => write!(f, "organisations/{id}"),
+            Target::Tool(id) => write!(f, "tools/{id}"),
+            Target::SubprocessorRevision { tool, revision } => {
+                write!(f, "tools/{tool}/subprocessors/revisions/{revision}")
+            }
+            Target::Assessment(id) => write!(f, "assessments/{id}"),
+            Target::VerdictVersion {
+                assessment,
+                version,
+            } => write!(f, "assessments/{assessment}/versions/{version}"),
+            Target::Load(id) => write!(f, "loads/{id}"),
+        }
+    }
+}
+
+/// Whether `path` is `scope` or lies under it (`assessments/a` covers
+/// `assessments/a/versions/2`, not `assessments/ab`).
+pub fn path_within(path: &str, scope: &str) -> bool {
+    path == scope
+        || path
+            .strip_prefix(scope)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_paths_with_ids() {
+        let a = Uuid::from_u128(1);
+        assert_eq!(
+            Target::VerdictVersion {
+                assessment: a,
+                version: 2
+            }
+            .path(),
+            format!("assessments/{a}/versions/2")
+        );
+        assert_eq!(
+            Target::SubprocessorRevision {
+                tool: a,
+                revision: 3
+            }
+            .path(),
+            format!("tools/{a}/subprocessors/revisions/3")
+        );
+        assert!(path_within(
+            &format!("assessments/{a}/versions/2"),
+            &format!("assessments/{a}")
+        ));
+        assert!(!path_within(
+            &format!("assessments/{a}0"),
+            &format!("assessments/{a}")
+        ));
+        assert_eq!(
+            "assessment.publish".parse::<Action>().ok(),
+            Some(Action::Publish)
+        );
+    }
+}
