@@ -1,7 +1,7 @@
 //! Configuration: defaults, then an optional TOML file, then environment
 //! variables. A bad value stops start-up with one line naming the variable.
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use toolreg_store::DatabaseUrl;
@@ -69,85 +69,66 @@ pub struct AuthConfig {
 pub const DEFAULT_ISSUER: &str = "toolreg-local";
 pub const DEFAULT_AUDIENCE: &str = "toolreg";
 
-/// The optional TOML file; every key is optional and named like the
-/// environment variable without the `TOOLREG_` prefix, in lower case.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    #[serde(default, deserialize_with = "scalar")]
-    database_url: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    bind: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    data_dir: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    seed: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    log_format: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    log: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    db_pool_size: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    bench_routes: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    jwt_secret: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    jwks_url: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    jwt_issuer: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    jwt_audience: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    four_eyes: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    rate_limit: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    rate_anonymous_per_second: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    rate_anonymous_burst: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    audit_signing_key: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    rate_failed_auth_per_minute: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    jwt_max_lifetime: Option<String>,
-    #[serde(default, deserialize_with = "scalar")]
-    checkpoint_interval: Option<String>,
-}
-
-/// TOML values may be written as strings, booleans or numbers
-/// (`seed = false` and `seed = "false"` mean the same); they are read as
-/// text and parsed like the environment variables.
-fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Scalar {
-        Text(String),
-        Flag(bool),
-        Number(i64),
+/// The optional TOML file: keys named like the settings without the
+/// `TOOLREG_` prefix, in lower case (`settings::file_key`). Values may be
+/// written as strings, booleans or numbers (`seed = false` and
+/// `seed = "false"` mean the same); they are read as text and parsed like
+/// the environment variables.
+fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
+    let file_error = |reason: String| ConfigError::File {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    let table: toml::Table =
+        toml::from_str(&text).map_err(|e| file_error(e.message().to_string()))?;
+    let known: Vec<String> = crate::settings::SETTINGS
+        .iter()
+        .filter(|s| s.name != crate::settings::CONFIG_FILE)
+        .map(|s| crate::settings::file_key(s.name))
+        .collect();
+    let mut values = BTreeMap::new();
+    for (key, value) in table {
+        if !known.contains(&key) {
+            return Err(file_error(format!(
+                "ukjent nøkkel «{key}»; gyldige nøkler er {}",
+                known.join(", ")
+            )));
+        }
+        let text = match value {
+            toml::Value::String(t) => t,
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Integer(n) => n.to_string(),
+            other => {
+                return Err(file_error(format!(
+                    "«{key}» må være tekst, tall eller true/false, ikke {}",
+                    other.type_str()
+                )))
+            }
+        };
+        values.insert(key, text);
     }
-    Ok(Some(match Scalar::deserialize(d)? {
-        Scalar::Text(t) => t,
-        Scalar::Flag(b) => b.to_string(),
-        Scalar::Number(n) => n.to_string(),
-    }))
+    Ok(values)
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./data";
 
-/// Where a value came from, so errors name the right source.
+/// A setting's raw value: the environment first, then the file.
 struct Lookup<'a> {
-    file: &'a FileConfig,
+    file: &'a BTreeMap<String, String>,
     env: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Lookup<'_> {
-    fn get(&self, var: &'static str, from_file: &Option<String>) -> Option<String> {
+    fn get(&self, var: &'static str) -> Option<String> {
+        debug_assert!(
+            crate::settings::find(var).is_some(),
+            "{var} is not in the settings table"
+        );
         (self.env)(var)
             .filter(|v| !v.trim().is_empty())
-            .or_else(|| from_file.clone())
+            .or_else(|| self.file.get(&crate::settings::file_key(var)).cloned())
     }
 }
 
@@ -171,10 +152,7 @@ impl Config {
     /// Read from the process environment and, if given, a TOML file.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let env = |name: &str| std::env::var(name).ok();
-        let file_path = file
-            .map(Path::to_path_buf)
-            .or_else(|| env("TOOLREG_CONFIG").map(PathBuf::from));
-        Self::from_sources(file_path.as_deref(), &env)
+        Self::from_sources(file, &env)
     }
 
     pub fn from_sources(
@@ -182,17 +160,8 @@ impl Config {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let file_config = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::File {
-                    path: path.display().to_string(),
-                    reason: e.message().to_string(),
-                })?
-            }
-            None => FileConfig::default(),
+            Some(path) => read_file(path)?,
+            None => BTreeMap::new(),
         };
         let look = Lookup {
             file: &file_config,
@@ -200,16 +169,16 @@ impl Config {
         };
 
         let data_dir = PathBuf::from(
-            look.get("TOOLREG_DATA_DIR", &look.file.data_dir)
+            look.get("TOOLREG_DATA_DIR")
                 .unwrap_or_else(|| DEFAULT_DATA_DIR.to_string()),
         );
-        let database_url = match look.get("TOOLREG_DATABASE_URL", &look.file.database_url) {
+        let database_url = match look.get("TOOLREG_DATABASE_URL") {
             Some(url) => DatabaseUrl::parse(&url)
                 .map_err(|e| invalid("TOOLREG_DATABASE_URL", &url, e.to_string()))?,
             None => DatabaseUrl::Sqlite(data_dir.join("toolreg.db")),
         };
         let bind_text = look
-            .get("TOOLREG_BIND", &look.file.bind)
+            .get("TOOLREG_BIND")
             .unwrap_or_else(|| DEFAULT_BIND.to_string());
         let bind = bind_text.parse::<SocketAddr>().map_err(|_| {
             invalid(
@@ -218,14 +187,11 @@ impl Config {
                 "er ikke en adresse på formen vert:port, f.eks. 127.0.0.1:8080",
             )
         })?;
-        let seed = match look.get("TOOLREG_SEED", &look.file.seed) {
+        let seed = match look.get("TOOLREG_SEED") {
             Some(v) => parse_bool("TOOLREG_SEED", &v)?,
             None => true,
         };
-        let log_format = match look
-            .get("TOOLREG_LOG_FORMAT", &look.file.log_format)
-            .as_deref()
-        {
+        let log_format = match look.get("TOOLREG_LOG_FORMAT").as_deref() {
             None | Some("human") | Some("text") => LogFormat::Human,
             Some("json") => LogFormat::Json,
             Some(other) => {
@@ -237,7 +203,7 @@ impl Config {
             }
         };
         let log_filter = look
-            .get("TOOLREG_LOG", &look.file.log)
+            .get("TOOLREG_LOG")
             .unwrap_or_else(|| "info".to_string());
         tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
             invalid(
@@ -246,7 +212,7 @@ impl Config {
                 format!("er ikke et gyldig loggfilter: {e}"),
             )
         })?;
-        let pool_size = match look.get("TOOLREG_DB_POOL_SIZE", &look.file.db_pool_size) {
+        let pool_size = match look.get("TOOLREG_DB_POOL_SIZE") {
             Some(v) => Some(
                 v.trim()
                     .parse::<u32>()
@@ -262,22 +228,22 @@ impl Config {
             ),
             None => None,
         };
-        let bench_routes = match look.get("TOOLREG_BENCH_ROUTES", &look.file.bench_routes) {
+        let bench_routes = match look.get("TOOLREG_BENCH_ROUTES") {
             Some(v) => parse_bool("TOOLREG_BENCH_ROUTES", &v)?,
             None => false,
         };
-        let jwt_secret = look.get("TOOLREG_JWT_SECRET", &look.file.jwt_secret);
+        let jwt_secret = look.get("TOOLREG_JWT_SECRET");
         if let Some(secret) = &jwt_secret {
             if secret.len() < 32 {
                 return Err(invalid("TOOLREG_JWT_SECRET", "…", "må ha minst 32 tegn"));
             }
         }
-        let jwks_url = look.get("TOOLREG_JWKS_URL", &look.file.jwks_url);
+        let jwks_url = look.get("TOOLREG_JWKS_URL");
         if let Some(url) = &jwks_url {
             toolreg_core::validation::check_web_url(url)
                 .map_err(|e| invalid("TOOLREG_JWKS_URL", url, e))?;
         }
-        let four_eyes = match look.get("TOOLREG_FOUR_EYES", &look.file.four_eyes) {
+        let four_eyes = match look.get("TOOLREG_FOUR_EYES") {
             Some(v) => parse_bool("TOOLREG_FOUR_EYES", &v)?,
             None => true,
         };
@@ -285,16 +251,16 @@ impl Config {
             jwt_secret,
             jwks_url,
             issuer: look
-                .get("TOOLREG_JWT_ISSUER", &look.file.jwt_issuer)
+                .get("TOOLREG_JWT_ISSUER")
                 .unwrap_or_else(|| DEFAULT_ISSUER.to_string()),
             audience: look
-                .get("TOOLREG_JWT_AUDIENCE", &look.file.jwt_audience)
+                .get("TOOLREG_JWT_AUDIENCE")
                 .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string()),
             four_eyes,
             max_lifetime: toolreg_auth::validator::DEFAULT_MAX_LIFETIME_SECS,
         };
         let mut limits = toolreg_api::limits::LimitsConfig::default();
-        if let Some(v) = look.get("TOOLREG_RATE_LIMIT", &look.file.rate_limit) {
+        if let Some(v) = look.get("TOOLREG_RATE_LIMIT") {
             limits.enabled = parse_bool("TOOLREG_RATE_LIMIT", &v)?;
         }
         let positive = |var: &'static str, v: String| {
@@ -304,36 +270,24 @@ impl Config {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| invalid(var, &v, "må være et positivt heltall"))
         };
-        if let Some(v) = look.get(
-            "TOOLREG_RATE_ANONYMOUS_PER_SECOND",
-            &look.file.rate_anonymous_per_second,
-        ) {
+        if let Some(v) = look.get("TOOLREG_RATE_ANONYMOUS_PER_SECOND") {
             limits.anonymous_per_second = positive("TOOLREG_RATE_ANONYMOUS_PER_SECOND", v)?;
         }
-        if let Some(v) = look.get(
-            "TOOLREG_RATE_ANONYMOUS_BURST",
-            &look.file.rate_anonymous_burst,
-        ) {
+        if let Some(v) = look.get("TOOLREG_RATE_ANONYMOUS_BURST") {
             limits.anonymous_burst = positive("TOOLREG_RATE_ANONYMOUS_BURST", v)?;
         }
-        if let Some(v) = look.get(
-            "TOOLREG_RATE_FAILED_AUTH_PER_MINUTE",
-            &look.file.rate_failed_auth_per_minute,
-        ) {
+        if let Some(v) = look.get("TOOLREG_RATE_FAILED_AUTH_PER_MINUTE") {
             limits.failed_auth_per_minute = positive("TOOLREG_RATE_FAILED_AUTH_PER_MINUTE", v)?;
         }
-        if let Some(v) = look.get("TOOLREG_JWT_MAX_LIFETIME", &look.file.jwt_max_lifetime) {
+        if let Some(v) = look.get("TOOLREG_JWT_MAX_LIFETIME") {
             auth.max_lifetime = u64::from(positive("TOOLREG_JWT_MAX_LIFETIME", v)?);
         }
-        let signing_key = look.get("TOOLREG_AUDIT_SIGNING_KEY", &look.file.audit_signing_key);
+        let signing_key = look.get("TOOLREG_AUDIT_SIGNING_KEY");
         if let Some(k) = &signing_key {
             toolreg_core::checkpoint::CheckpointSigner::from_base64(k)
                 .map_err(|e| invalid("TOOLREG_AUDIT_SIGNING_KEY", "…", e.to_string()))?;
         }
-        let checkpoint_interval = match look.get(
-            "TOOLREG_CHECKPOINT_INTERVAL",
-            &look.file.checkpoint_interval,
-        ) {
+        let checkpoint_interval = match look.get("TOOLREG_CHECKPOINT_INTERVAL") {
             Some(v) => u64::from(positive("TOOLREG_CHECKPOINT_INTERVAL", v)?),
             None => 600,
         };
@@ -358,81 +312,5 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
-
-    #[test]
-    fn defaults_are_the_embedded_setup() {
-        let c = Config::from_sources(None, &env(&[])).map_err(|e| e.to_string());
-        let c = c
-            .as_ref()
-            .map(|c| (c.bind.to_string(), c.database_url.clone(), c.seed));
-        assert_eq!(
-            c,
-            Ok((
-                "127.0.0.1:8080".to_string(),
-                DatabaseUrl::Sqlite(PathBuf::from("./data/toolreg.db")),
-                true
-            ))
-        );
-    }
-
-    #[test]
-    fn bad_values_name_the_variable() {
-        let err = |pairs: &[(&str, &str)]| {
-            Config::from_sources(None, &env(pairs))
-                .err()
-                .map(|e| e.to_string())
-        };
-        assert_eq!(
-            err(&[("TOOLREG_BIND", "localhost")]).as_deref(),
-            Some("TOOLREG_BIND: «localhost» er ikke en adresse på formen vert:port, f.eks. 127.0.0.1:8080")
-        );
-        assert!(err(&[("TOOLREG_SEED", "maybe")]).is_some_and(|e| e.starts_with("TOOLREG_SEED:")));
-        assert!(err(&[("TOOLREG_DATABASE_URL", "mysql://x/y")])
-            .is_some_and(|e| e.starts_with("TOOLREG_DATABASE_URL:")));
-        assert!(err(&[("TOOLREG_LOG_FORMAT", "xml")])
-            .is_some_and(|e| e.starts_with("TOOLREG_LOG_FORMAT:")));
-        assert!(err(&[("TOOLREG_DB_POOL_SIZE", "0")])
-            .is_some_and(|e| e.starts_with("TOOLREG_DB_POOL_SIZE:")));
-    }
-
-    #[test]
-    fn file_is_read_and_environment_wins() {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string());
-        let Ok(dir) = dir else { panic!("tempdir") };
-        let path = dir.path().join("toolreg.toml");
-        std::fs::write(
-            &path,
-            "bind = \"0.0.0.0:9000\"\nseed = false\ndb_pool_size = 4\ndata_dir = \"/var/lib/toolreg\"\n",
-        )
-        .unwrap_or_else(|e| panic!("write: {e}"));
-        let c = Config::from_sources(Some(&path), &env(&[("TOOLREG_BIND", "127.0.0.1:9001")]))
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
-        assert!(!c.seed, "a TOML boolean works like the text");
-        assert_eq!(c.pool_size, Some(4), "a TOML number works like the text");
-        assert_eq!(
-            c.database_url,
-            DatabaseUrl::Sqlite(PathBuf::from("/var/lib/toolreg/toolreg.db"))
-        );
-        std::fs::write(&path, "colour = \"red\"\n").unwrap_or_else(|e| panic!("write: {e}"));
-        let err = Config::from_sources(Some(&path), &env(&[]))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(
-            err.contains("toolreg.toml") && err.contains("colour"),
-            "{err}"
-        );
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

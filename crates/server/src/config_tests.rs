@@ -1,0 +1,104 @@
+//! Tests of `config`.
+
+use super::*;
+use std::collections::HashMap;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+/// Parsing reads every setting of the table (the config file's own
+/// variable is read before, by `load`), and nothing else.
+#[test]
+fn parsing_reads_exactly_the_settings_table() {
+    let asked = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    let env = |name: &str| {
+        asked.borrow_mut().insert(name.to_string());
+        None
+    };
+    Config::from_sources(None, &env).expect("defaults");
+    let declared: std::collections::BTreeSet<String> = crate::settings::SETTINGS
+        .iter()
+        .filter(|s| s.name != crate::settings::CONFIG_FILE)
+        .map(|s| s.name.to_string())
+        .collect();
+    assert_eq!(asked.into_inner(), declared);
+}
+
+#[test]
+fn the_example_file_parses() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../deploy/toolreg.example.toml");
+    let c = Config::from_sources(Some(&path), &env(&[])).map_err(|e| e.to_string());
+    assert!(c.is_ok(), "{c:?}");
+}
+
+#[test]
+fn defaults_are_the_embedded_setup() {
+    let c = Config::from_sources(None, &env(&[])).map_err(|e| e.to_string());
+    let c = c
+        .as_ref()
+        .map(|c| (c.bind.to_string(), c.database_url.clone(), c.seed));
+    assert_eq!(
+        c,
+        Ok((
+            "127.0.0.1:8080".to_string(),
+            DatabaseUrl::Sqlite(PathBuf::from("./data/toolreg.db")),
+            true
+        ))
+    );
+}
+
+#[test]
+fn bad_values_name_the_variable() {
+    let err = |pairs: &[(&str, &str)]| {
+        Config::from_sources(None, &env(pairs))
+            .err()
+            .map(|e| e.to_string())
+    };
+    assert_eq!(
+        err(&[("TOOLREG_BIND", "localhost")]).as_deref(),
+        Some("TOOLREG_BIND: «localhost» er ikke en adresse på formen vert:port, f.eks. 127.0.0.1:8080")
+    );
+    assert!(err(&[("TOOLREG_SEED", "maybe")]).is_some_and(|e| e.starts_with("TOOLREG_SEED:")));
+    assert!(err(&[("TOOLREG_DATABASE_URL", "mysql://x/y")])
+        .is_some_and(|e| e.starts_with("TOOLREG_DATABASE_URL:")));
+    assert!(
+        err(&[("TOOLREG_LOG_FORMAT", "xml")]).is_some_and(|e| e.starts_with("TOOLREG_LOG_FORMAT:"))
+    );
+    assert!(err(&[("TOOLREG_DB_POOL_SIZE", "0")])
+        .is_some_and(|e| e.starts_with("TOOLREG_DB_POOL_SIZE:")));
+}
+
+#[test]
+fn file_is_read_and_environment_wins() {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string());
+    let Ok(dir) = dir else { panic!("tempdir") };
+    let path = dir.path().join("toolreg.toml");
+    std::fs::write(
+        &path,
+        "bind = \"0.0.0.0:9000\"\nseed = false\ndb_pool_size = 4\ndata_dir = \"/var/lib/toolreg\"\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let c = Config::from_sources(Some(&path), &env(&[("TOOLREG_BIND", "127.0.0.1:9001")]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
+    assert!(!c.seed, "a TOML boolean works like the text");
+    assert_eq!(c.pool_size, Some(4), "a TOML number works like the text");
+    assert_eq!(
+        c.database_url,
+        DatabaseUrl::Sqlite(PathBuf::from("/var/lib/toolreg/toolreg.db"))
+    );
+    std::fs::write(&path, "colour = \"red\"\n").unwrap_or_else(|e| panic!("write: {e}"));
+    let err = Config::from_sources(Some(&path), &env(&[]))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("toolreg.toml") && err.contains("colour"),
+        "{err}"
+    );
+}
