@@ -6,6 +6,8 @@ pub mod jwks;
 pub mod mint;
 pub mod role;
 pub mod secret;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod validator;
 
 pub use error::AuthError;

@@ -191,26 +191,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::risk::RiskLevel;
 
-    pub(crate) fn finding(reference: &str, l: u8, c: u8) -> Finding {
-        Finding {
-            reference: reference.into(),
-            title: format!("Funn {reference}"),
-            description: String::new(),
-            category: FindingCategory::ThirdCountryTransfer,
-            gdpr_articles: vec!["44".into(), "28(4)".into()],
-            likelihood: l,
-            consequence: c,
-            measures: vec![Measure {
-                description: "Bruk EU-datasenter".into(),
-                owner: MeasureOwner::Vendor,
-                status: MeasureStatus::Implemented,
-            }],
-            residual_likelihood: 1,
-            residual_consequence: c,
-            treatment: Treatment::Reduce,
-            provenance: Provenance::ContractReview,
-        }
-    }
+    pub(crate) use crate::test_builders::finding;
 
     #[test]
     fn computes_inherent_and_residual_risk() {

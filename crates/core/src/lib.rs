@@ -32,4 +32,7 @@ pub mod subscription;
 pub mod tool;
 pub mod verdict;
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_builders;
+
 pub use validation::{Validate, Violation, Violations};
