@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access;
+pub mod app;
 pub mod blocking;
 pub mod caching;
 pub mod change_context;

@@ -1,24 +1,12 @@
-//! Wiring the HTTP service.
+//! `toolreg serve` (the default): the HTTP service and the audit
+//! checkpoint thread.
 
 use crate::config::Config;
 use crate::database::StartError;
-use actix_web::{middleware, web, App, HttpServer};
+use actix_web::{web, HttpServer};
 use std::time::Duration;
-use toolreg_api::openapi::OPENAPI_PATH;
 use toolreg_api::AppState;
 use toolreg_store::DbPool;
-use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_swagger_ui::SwaggerUi;
-
-/// Headers every response carries: no MIME sniffing, no framing (also
-/// Swagger UI), no referrer leaking paths to other sites.
-fn security_headers() -> middleware::DefaultHeaders {
-    middleware::DefaultHeaders::new()
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("X-Frame-Options", "DENY"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
-}
 
 /// Sign the head of the audit chain now and then every `interval`, on a
 /// thread of its own (diesel is synchronous). A failure is logged and tried
@@ -71,38 +59,11 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     );
     let bench_routes = config.bench_routes;
     let server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .configure(|cfg| {
-                if bench_routes {
-                    crate::bench_routes::configure(cfg);
-                }
-            })
-            .configure(|cfg| toolreg_api::configure(&mut ServiceConfig::new(cfg)))
-            // The document is served by the API at OPENAPI_PATH; Swagger UI
-            // (assets compiled in, no CDN) only points at it.
-            .service(
-                SwaggerUi::new("/docs/{_:.*}")
-                    .config(utoipa_swagger_ui::Config::new([OPENAPI_PATH])),
-            )
-            .service(web::redirect("/docs", "/docs/"))
-            .default_service(web::to(toolreg_api::not_found))
-            .wrap(middleware::from_fn(toolreg_api::request_guard::guard))
-            .wrap(middleware::from_fn(toolreg_api::access::authenticate))
-            .wrap(toolreg_api::error_pages::middleware())
-            .wrap(
-                middleware::Logger::new("%{request}xi %s %b %Dms")
-                    .custom_request_replace("request", |req| {
-                        toolreg_api::request_guard::loggable_request_line(
-                            req.method().as_str(),
-                            req.path(),
-                            req.query_string(),
-                        )
-                    })
-                    .log_target("toolreg::http"),
-            )
-            // Outermost, so problem pages rewritten by `error_pages` carry them too.
-            .wrap(security_headers())
+        toolreg_api::app::build(state.clone(), move |cfg| {
+            if bench_routes {
+                crate::bench_routes::configure(cfg);
+            }
+        })
     })
     .bind(config.bind)
     .map_err(|source| StartError::Bind {
