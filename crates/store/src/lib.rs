@@ -4,6 +4,26 @@
 //! pipeline in `ops::change`. Functions take a `&mut DbConnection`; reads
 //! run in the caller's transaction, writes open their own.
 
+/// The one idiom for what differs between the backends (SQL dialect,
+/// locking, transaction start): both arms side by side, each with the
+/// concrete connection. Everything else is written once against
+/// `DbConnection`.
+///
+/// ```ignore
+/// per_backend!(conn,
+///     sqlite(lite) => lite.immediate_transaction(...),
+///     postgres(pg) => diesel::sql_query(PG_CLAIM).load(pg),
+/// )
+/// ```
+macro_rules! per_backend {
+    ($conn:expr, sqlite($s:pat) => $sq:expr, postgres($p:pat) => $pg:expr $(,)?) => {
+        match $conn {
+            crate::connection::DbConnection::Sqlite($s) => $sq,
+            crate::connection::DbConnection::Postgres($p) => $pg,
+        }
+    };
+}
+
 /// Insert `rows` in chunks of `CHUNK` (SQLite binds at most 32766
 /// parameters per statement). Batch inserts need the concrete backend:
 /// `MultiConnection` has no multi-row VALUES.
@@ -11,14 +31,10 @@ macro_rules! insert_chunks {
     ($conn:expr, $table:expr, $rows:expr) => {{
         let rows = $rows;
         for chunk in rows.chunks(crate::ops::bulk::CHUNK) {
-            match &mut *$conn {
-                crate::connection::DbConnection::Sqlite(c) => {
-                    diesel::insert_into($table).values(chunk).execute(c)?
-                }
-                crate::connection::DbConnection::Postgres(c) => {
-                    diesel::insert_into($table).values(chunk).execute(c)?
-                }
-            };
+            per_backend!(&mut *$conn,
+                sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                postgres(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            );
         }
         rows.len()
     }};

@@ -28,20 +28,23 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<StoreError> + From<diesel::result::Error>,
 {
-    let sqlite_outermost = match conn {
-        DbConnection::Sqlite(lite) => {
-            let depth =
-                AnsiTransactionManager::transaction_manager_status_mut(lite).transaction_depth()?;
-            depth.is_none()
-        }
-        DbConnection::Postgres(_) => false,
-    };
-    if !sqlite_outermost {
+    // SQLite's outermost write transaction begins IMMEDIATE here; every
+    // other (PostgreSQL, or nested: a savepoint) is diesel's own.
+    let began_immediate = per_backend!(&mut *conn,
+        sqlite(lite) => {
+            let outermost = AnsiTransactionManager::transaction_manager_status_mut(lite)
+                .transaction_depth()?
+                .is_none();
+            if outermost {
+                AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
+                    .map_err(StoreError::from)?;
+            }
+            outermost
+        },
+        postgres(_) => false,
+    );
+    if !began_immediate {
         return conn.transaction(f);
-    }
-    if let DbConnection::Sqlite(lite) = conn {
-        AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
-            .map_err(StoreError::from)?;
     }
     match f(conn) {
         Ok(value) => match Manager::commit_transaction(conn) {
@@ -69,15 +72,18 @@ where
 pub fn lock_tools(conn: &mut DbConnection, tool_ids: &[uuid::Uuid]) -> Result<(), StoreError> {
     use crate::schema::tools;
     use diesel::prelude::*;
-    if let DbConnection::Postgres(pg) = conn {
-        let mut ids: Vec<String> = tool_ids.iter().map(uuid::Uuid::to_string).collect();
-        ids.sort();
-        tools::table
-            .filter(tools::id.eq_any(&ids))
-            .order(tools::id.asc())
-            .select(tools::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
+    let mut ids: Vec<String> = tool_ids.iter().map(uuid::Uuid::to_string).collect();
+    ids.sort();
+    per_backend!(conn,
+        sqlite(_) => {},
+        postgres(pg) => {
+            tools::table
+                .filter(tools::id.eq_any(&ids))
+                .order(tools::id.asc())
+                .select(tools::id)
+                .for_update()
+                .load::<String>(pg)?;
+        },
+    );
     Ok(())
 }

@@ -71,10 +71,10 @@ pub struct Actor {
 /// otherwise read the same tail and fork the chain. SQLite's single writer
 /// already does this.
 fn lock_tail(conn: &mut DbConnection) -> StoreResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        pg.batch_execute("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE")?;
-    }
-    Ok(())
+    per_backend!(conn,
+        sqlite(_) => Ok(()),
+        postgres(pg) => Ok(pg.batch_execute("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE")?),
+    )
 }
 
 /// Append an entry linking to the current tail. Call inside the transaction

@@ -1,4 +1,4 @@
-//! Deliveries: the job queue for webhooks. Claiming is the one place the
+//! Deliveries: the job queue for webhooks. Claiming is where the
 //! backends differ: PostgreSQL uses `FOR UPDATE SKIP LOCKED` so many workers
 //! can claim at once; SQLite has a single writer, so a write transaction is
 //! already exclusive.
@@ -116,19 +116,8 @@ pub fn claim_due(
 ) -> StoreResult<Vec<Delivery>> {
     let until = to_db(now + lease);
     let at = to_db(now);
-    let ids: Vec<String> = match conn {
-        DbConnection::Postgres(pg) => {
-            use diesel::sql_types::{BigInt, Timestamp};
-            diesel::sql_query(PG_CLAIM)
-                .bind::<Timestamp, _>(until)
-                .bind::<Timestamp, _>(at)
-                .bind::<BigInt, _>(limit)
-                .load::<ClaimedId>(pg)?
-                .into_iter()
-                .map(|c| c.id)
-                .collect()
-        }
-        DbConnection::Sqlite(lite) => lite.immediate_transaction(|lite| {
+    let ids: Vec<String> = per_backend!(conn,
+        sqlite(lite) => lite.immediate_transaction(|lite| {
             let due = deliveries::status
                 .eq(DeliveryStatus::Pending.as_str())
                 .and(deliveries::next_attempt_at.le(at))
@@ -150,7 +139,18 @@ pub fn claim_due(
                 .execute(lite)?;
             Ok::<_, diesel::result::Error>(ids)
         })?,
-    };
+        postgres(pg) => {
+            use diesel::sql_types::{BigInt, Timestamp};
+            diesel::sql_query(PG_CLAIM)
+                .bind::<Timestamp, _>(until)
+                .bind::<Timestamp, _>(at)
+                .bind::<BigInt, _>(limit)
+                .load::<ClaimedId>(pg)?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        }
+    );
     deliveries::table
         .filter(deliveries::id.eq_any(&ids))
         .order(deliveries::next_attempt_at.asc())
