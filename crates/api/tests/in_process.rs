@@ -55,7 +55,7 @@ impl TestApp {
         };
         let mut conn = self.state.pool.get().expect("connection");
         let ctx = ChangeContext::new("test-setup", None, None);
-        ops::organisation::create(&mut conn, &ctx, id, &input).expect("organisation");
+        ops::organisation::create(&mut conn, &ctx, id.into(), &input).expect("organisation");
         id
     }
 }

@@ -2,6 +2,7 @@
 //! both, and event subjects use the same addressing, so one path finds a
 //! resource's entries and its events alike.
 
+use crate::ids::{AssessmentId, OrganisationId, ToolId};
 use std::fmt;
 use uuid::Uuid;
 
@@ -31,15 +32,15 @@ crate::string_enum! {
 /// A path names its resource and, as a prefix, everything under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    Organisation(Uuid),
-    Tool(Uuid),
+    Organisation(OrganisationId),
+    Tool(ToolId),
     SubprocessorRevision {
-        tool: Uuid,
+        tool: ToolId,
         revision: i32,
     },
-    Assessment(Uuid),
+    Assessment(AssessmentId),
     VerdictVersion {
-        assessment: Uuid,
+        assessment: AssessmentId,
         version: i32,
     },
     /// A bulk load, named by an id of its own.
@@ -86,20 +87,17 @@ mod tests {
     #[test]
     fn targets_are_paths_with_ids() {
         let a = Uuid::from_u128(1);
+        let (assessment, tool) = (AssessmentId(a), ToolId(a));
         assert_eq!(
             Target::VerdictVersion {
-                assessment: a,
+                assessment,
                 version: 2
             }
             .path(),
             format!("assessments/{a}/versions/2")
         );
         assert_eq!(
-            Target::SubprocessorRevision {
-                tool: a,
-                revision: 3
-            }
-            .path(),
+            Target::SubprocessorRevision { tool, revision: 3 }.path(),
             format!("tools/{a}/subprocessors/revisions/3")
         );
         assert!(path_within(

@@ -23,6 +23,7 @@ pub mod diff;
 pub mod document;
 pub mod event;
 pub mod finding;
+pub mod ids;
 pub mod organisation;
 pub mod risk;
 pub mod submission;

@@ -97,9 +97,9 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
         // Organisations: audited, not announced.
         let org = Uuid::now_v7();
         let (_, r) = recorded(conn, |c| {
-            ops::organisation::create(c, &ctx(1), org, &org_input)
+            ops::organisation::create(c, &ctx(1), org.into(), &org_input)
         });
-        let org_path = Target::Organisation(org).path();
+        let org_path = Target::Organisation(org.into()).path();
         assert_eq!(
             r.audit,
             [("organisation.create".into(), org_path.clone())],
@@ -108,7 +108,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
         assert!(r.events.is_empty(), "{backend}");
         assert_eq!(r.generation_moved_by, 1, "{backend}");
         let (_, r) = recorded(conn, |c| {
-            ops::organisation::update(c, &ctx(2), org, &org_input, Some(1))
+            ops::organisation::update(c, &ctx(2), org.into(), &org_input, Some(1))
         });
         assert_eq!(
             r.audit,
@@ -119,10 +119,10 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
 
         // Tools: audited and announced under the same path.
         let tool = Uuid::now_v7();
-        let tool_path = Target::Tool(tool).path();
+        let tool_path = Target::Tool(tool.into()).path();
         let mut input = tool_input("kahoot", "Kahoot!", org);
         let (_, r) = recorded(conn, |c| {
-            ops::tool::create(c, &ctx(2), tool, &input, "reviewer")
+            ops::tool::create(c, &ctx(2), tool.into(), &input, "reviewer")
         });
         assert_eq!(
             r.audit,
@@ -137,7 +137,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
         assert_eq!(r.generation_moved_by, 1, "{backend}");
         input.summary = "Quiz".into();
         let (_, r) = recorded(conn, |c| {
-            ops::tool::update(c, &ctx(3), tool, &input, Some(1), "vendor")
+            ops::tool::update(c, &ctx(3), tool.into(), &input, Some(1), "vendor")
         });
         assert_eq!(
             r.audit,
@@ -156,9 +156,13 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
         // A subprocessor list that sends data to the US: critical, and the
         // third-country facet follows in the same transaction.
         let (recorded_revision, r) = recorded(conn, |c| {
-            ops::subprocessors::append(c, &ctx(4), Uuid::now_v7(), tool, &us_list())
+            ops::subprocessors::append(c, &ctx(4), Uuid::now_v7(), tool.into(), &us_list())
         });
-        let revision_path = Target::SubprocessorRevision { tool, revision: 1 }.path();
+        let revision_path = Target::SubprocessorRevision {
+            tool: tool.into(),
+            revision: 1,
+        }
+        .path();
         assert_eq!(
             r.audit,
             [("subprocessors.revise".into(), revision_path)],
@@ -186,7 +190,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
         // Assessment, draft: audited, never announced (drafts are not public).
         let reviewer_org = reviewer(conn);
         let assessment = Uuid::now_v7();
-        let assessment_path = Target::Assessment(assessment).path();
+        let assessment_path = Target::Assessment(assessment.into()).path();
         let a_input = AssessmentInput {
             kind: AssessmentKind::Dpia,
             title: "DPIA".into(),
@@ -194,7 +198,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             reviewer_org_id: reviewer_org,
         };
         let (_, r) = recorded(conn, |c| {
-            ops::assessment::create(c, &ctx(5), assessment, &a_input)
+            ops::assessment::create(c, &ctx(5), assessment.into(), &a_input)
         });
         assert_eq!(
             r.audit,
@@ -206,7 +210,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             ops::assessment::replace_draft(
                 c,
                 &ctx_by("drafter", 5),
-                assessment,
+                assessment.into(),
                 &draft(VerdictLevel::Approved, "v1"),
                 None,
             )
@@ -220,10 +224,16 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
 
         // Publish: the version is the audit target, the tool the subject.
         let (_, r) = recorded(conn, |c| {
-            ops::assessment::publish(c, &ctx_by("publisher", 6), assessment, Uuid::now_v7(), None)
+            ops::assessment::publish(
+                c,
+                &ctx_by("publisher", 6),
+                assessment.into(),
+                Uuid::now_v7(),
+                None,
+            )
         });
         let version_path = Target::VerdictVersion {
-            assessment,
+            assessment: assessment.into(),
             version: 1,
         }
         .path();
@@ -252,7 +262,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
 
         // Withdraw: critical; the verdict facet goes in the same step.
         let (_, r) = recorded(conn, |c| {
-            ops::assessment::withdraw(c, &ctx_by("publisher", 7), assessment, "Erstattet")
+            ops::assessment::withdraw(c, &ctx_by("publisher", 7), assessment.into(), "Erstattet")
         });
         assert_eq!(
             r.audit,
@@ -307,7 +317,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             event::last_sequence(conn).expect("events"),
             audit::head(conn).expect("head").map(|e| e.sequence),
         );
-        let stale = ops::tool::update(conn, &ctx(8), tool, &input, Some(1), "vendor");
+        let stale = ops::tool::update(conn, &ctx(8), tool.into(), &input, Some(1), "vendor");
         assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
         assert_eq!(event::last_sequence(conn).ok(), Some(events_before));
         assert_eq!(

@@ -58,7 +58,7 @@ fn organisations_validate_update_with_revision_and_page_by_name() {
             country: None,
             website: None,
         };
-        let created = ops::organisation::create(conn, &ctx(1), id, &input).expect("insert");
+        let created = ops::organisation::create(conn, &ctx(1), id.into(), &input).expect("insert");
         assert_eq!(
             created.org_number.as_deref(),
             Some("964338531"),
@@ -68,7 +68,7 @@ fn organisations_validate_update_with_revision_and_page_by_name() {
         assert_eq!(found.map(|o| o.id), Some(id));
 
         // The same organisation number twice is a conflict, not a crash.
-        let dup = ops::organisation::create(conn, &ctx(1), Uuid::now_v7(), &input);
+        let dup = ops::organisation::create(conn, &ctx(1), Uuid::now_v7().into(), &input);
         assert!(
             matches!(dup, Err(StoreError::Conflict(_))),
             "{backend}: {dup:?}"
@@ -76,17 +76,17 @@ fn organisations_validate_update_with_revision_and_page_by_name() {
 
         input.name = "Bergen kommune (oppvekst)".into();
         let updated =
-            ops::organisation::update(conn, &ctx(2), id, &input, Some(1)).expect("update");
+            ops::organisation::update(conn, &ctx(2), id.into(), &input, Some(1)).expect("update");
         assert_eq!(
             (updated.revision, updated.created_at, updated.updated_at),
             (2, at(1), at(2))
         );
-        let stale = ops::organisation::update(conn, &ctx(3), id, &input, Some(1));
+        let stale = ops::organisation::update(conn, &ctx(3), id.into(), &input, Some(1));
         assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
 
         let mut bad = input.clone();
         bad.org_number = Some("964338532".into());
-        let invalid = ops::organisation::create(conn, &ctx(1), Uuid::now_v7(), &bad);
+        let invalid = ops::organisation::create(conn, &ctx(1), Uuid::now_v7().into(), &bad);
         assert!(matches!(invalid, Err(StoreError::Invalid(v)) if v.0[0].pointer == "/org_number"));
 
         for name in ["Alfa", "Beta", "Gamma"] {
@@ -146,7 +146,7 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
         let dup = ops::tool::create(
             conn,
             &ctx(1),
-            Uuid::now_v7(),
+            Uuid::now_v7().into(),
             &tool_input("kahoot", "Again", v1),
             "reviewer",
         );
@@ -162,7 +162,7 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
         let orphan = ops::tool::create(
             conn,
             &ctx(1),
-            Uuid::now_v7(),
+            Uuid::now_v7().into(),
             &tool_input("orphan", "Orphan", Uuid::now_v7()),
             "reviewer",
         );
@@ -174,7 +174,7 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
         // Change Creaza's login method; the facet filter must follow.
         let mut input = tool_input("creaza", "CREAZA", v2);
         input.login_methods = vec![LoginMethod::Microsoft];
-        ops::tool::update(conn, &ctx(2), creaza, &input, Some(1), "vendor").expect("update");
+        ops::tool::update(conn, &ctx(2), creaza.into(), &input, Some(1), "vendor").expect("update");
         // Every state is kept, with what changed and in what capacity.
         let history =
             toolreg_store::tables::tool_revision::list(conn, creaza, 10).expect("history");
@@ -258,12 +258,14 @@ fn subprocessor_revisions_are_numbered_per_tool() {
             entry("aws", None, "CA", TransferMechanism::Adequacy),
             entry("sendgrid", Some("aws"), "US", TransferMechanism::Dpf),
         ]);
-        let first = ops::subprocessors::append(conn, &ctx_by("vendor", 2), Uuid::now_v7(), t, &r1)
-            .map(|r| r.revision)
-            .expect("r1");
-        let second = ops::subprocessors::append(conn, &ctx_by("vendor", 3), Uuid::now_v7(), t, &r2)
-            .map(|r| r.revision)
-            .expect("r2");
+        let first =
+            ops::subprocessors::append(conn, &ctx_by("vendor", 2), Uuid::now_v7(), t.into(), &r1)
+                .map(|r| r.revision)
+                .expect("r1");
+        let second =
+            ops::subprocessors::append(conn, &ctx_by("vendor", 3), Uuid::now_v7(), t.into(), &r2)
+                .map(|r| r.revision)
+                .expect("r2");
         assert_eq!((first.revision, second.revision), (1, 2), "{backend}");
         assert_eq!(
             subprocessor_revision::get(conn, t, 1)
@@ -286,7 +288,7 @@ fn subprocessor_revisions_are_numbered_per_tool() {
         assert!(matches!(missing, Err(StoreError::NotFound { .. })));
         let bad = revision(vec![entry("x", Some("nope"), "US", TransferMechanism::Eea)]);
         assert!(matches!(
-            ops::subprocessors::append(conn, &ctx_by("vendor", 4), Uuid::now_v7(), t, &bad)
+            ops::subprocessors::append(conn, &ctx_by("vendor", 4), Uuid::now_v7(), t.into(), &bad)
                 .map(|r| r.revision),
             Err(StoreError::Invalid(_))
         ));
@@ -303,7 +305,7 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             conn,
             &ctx_by("vendor", 2),
             Uuid::now_v7(),
-            t,
+            t.into(),
             &revision(vec![entry("gcp", None, "IE", TransferMechanism::Eea)]),
         )
         .map(|r| r.revision)
@@ -314,11 +316,13 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             tool_ids: vec![t],
             reviewer_org_id: r,
         };
-        let a = ops::assessment::create(conn, &ctx(3), Uuid::now_v7(), &input).expect("create");
+        let a =
+            ops::assessment::create(conn, &ctx(3), Uuid::now_v7().into(), &input).expect("create");
         assert_eq!((a.status, a.draft_revision), (AssessmentStatus::Draft, 1));
 
         // Publishing with no draft is refused.
-        let empty = ops::assessment::publish(conn, &ctx_by("rev-1", 4), a.id, Uuid::now_v7(), None);
+        let empty =
+            ops::assessment::publish(conn, &ctx_by("rev-1", 4), a.id.into(), Uuid::now_v7(), None);
         assert!(matches!(empty, Err(StoreError::Conflict(_))), "{backend}");
 
         let mut d1 = draft(VerdictLevel::NotRecommended, "Første vurdering");
@@ -326,18 +330,31 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             tool_id: t,
             revision: rev.revision,
         }];
-        let a = ops::assessment::replace_draft(conn, &ctx_by("rev-1", 4), a.id, &d1, Some(1))
-            .expect("draft");
+        let a =
+            ops::assessment::replace_draft(conn, &ctx_by("rev-1", 4), a.id.into(), &d1, Some(1))
+                .expect("draft");
         assert_eq!(a.draft_revision, 2);
-        let stale =
-            ops::assessment::publish(conn, &ctx_by("rev-2", 5), a.id, Uuid::now_v7(), Some(1));
+        let stale = ops::assessment::publish(
+            conn,
+            &ctx_by("rev-2", 5),
+            a.id.into(),
+            Uuid::now_v7(),
+            Some(1),
+        );
         assert!(matches!(stale, Err(StoreError::Stale)), "{backend}");
-        let v1 = ops::assessment::publish(conn, &ctx_by("rev-2", 5), a.id, Uuid::now_v7(), Some(2))
-            .expect("v1");
+        let v1 = ops::assessment::publish(
+            conn,
+            &ctx_by("rev-2", 5),
+            a.id.into(),
+            Uuid::now_v7(),
+            Some(2),
+        )
+        .expect("v1");
         assert_eq!((v1.version, v1.published_at), (1, at(5)));
         assert_eq!(v1.content_sha256, d1.content.sha256());
 
-        let again = ops::assessment::publish(conn, &ctx_by("rev-2", 6), a.id, Uuid::now_v7(), None);
+        let again =
+            ops::assessment::publish(conn, &ctx_by("rev-2", 6), a.id.into(), Uuid::now_v7(), None);
         assert!(
             matches!(
                 again,
@@ -349,7 +366,7 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
         let mut bad_ref = d1.clone();
         bad_ref.content.subprocessor_revisions[0].revision = 7;
         let refused =
-            ops::assessment::replace_draft(conn, &ctx_by("rev-1", 6), a.id, &bad_ref, None);
+            ops::assessment::replace_draft(conn, &ctx_by("rev-1", 6), a.id.into(), &bad_ref, None);
         assert!(
             matches!(refused, Err(StoreError::Invalid(v)) if v.0[0].pointer == "/subprocessor_revisions/0/revision")
         );
@@ -358,10 +375,11 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
             VerdictLevel::ApprovedWithConditions,
             "Leverandøren har innført EU-lagring",
         );
-        ops::assessment::replace_draft(conn, &ctx_by("rev-1", 7), a.id, &d2, None)
+        ops::assessment::replace_draft(conn, &ctx_by("rev-1", 7), a.id.into(), &d2, None)
             .expect("draft 2");
-        let v2 = ops::assessment::publish(conn, &ctx_by("rev-2", 8), a.id, Uuid::now_v7(), None)
-            .expect("v2");
+        let v2 =
+            ops::assessment::publish(conn, &ctx_by("rev-2", 8), a.id.into(), Uuid::now_v7(), None)
+                .expect("v2");
         assert_eq!(v2.version, 2);
 
         let level_at = |conn: &mut DbConnection, day| {
@@ -399,7 +417,7 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
         let withdrawn = ops::assessment::withdraw(
             conn,
             &ctx_by("rev-2", 10),
-            a.id,
+            a.id.into(),
             "Erstattet av ny vurdering",
         )
         .expect("withdraw");
@@ -411,7 +429,8 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
         );
         assert_eq!(level_at(conn, 11), None, "{backend}: after withdrawal");
         assert_eq!(verdict_version::current(conn, t).ok(), Some(None));
-        let after = ops::assessment::replace_draft(conn, &ctx_by("rev-1", 12), a.id, &d2, None);
+        let after =
+            ops::assessment::replace_draft(conn, &ctx_by("rev-1", 12), a.id.into(), &d2, None);
         assert!(
             matches!(after, Err(StoreError::Conflict(_))),
             "{backend}: withdrawn is final"
@@ -467,7 +486,7 @@ fn the_database_refuses_to_change_a_published_verdict() {
         let v = vendor(conn, "Vendor");
         let t = tool(conn, "tool-a", v);
         let a = drafted_dpia(conn, t);
-        let v1 = ops::assessment::publish(conn, &ctx_by("y", 3), a, Uuid::now_v7(), None)
+        let v1 = ops::assessment::publish(conn, &ctx_by("y", 3), a.into(), Uuid::now_v7(), None)
             .expect("publish");
 
         // Go around the store: plain SQL, as someone with database access would.
@@ -738,7 +757,7 @@ fn forged_verdict_versions_are_refused_and_named() {
         let t = tool(conn, "forge-tool", v);
         let a = drafted_dpia(conn, t);
         // Publishing records the publication entry (the version is its state).
-        let v1 = ops::assessment::publish(conn, &ctx_by("y", 3), a, Uuid::now_v7(), None)
+        let v1 = ops::assessment::publish(conn, &ctx_by("y", 3), a.into(), Uuid::now_v7(), None)
             .expect("publish");
         assert_eq!(
             ops::integrity::verify_verdicts(conn).ok(),
@@ -769,7 +788,7 @@ fn forged_verdict_versions_are_refused_and_named() {
         let problems = ops::integrity::verify_verdicts(conn).expect("verify");
         assert_eq!(problems.len(), 1, "{backend}: {problems:?}");
         let target = Target::VerdictVersion {
-            assessment: a,
+            assessment: a.into(),
             version: 1,
         };
         assert_eq!(problems[0].target, target.path());

@@ -16,6 +16,7 @@ use serde::Serialize;
 use toolreg_core::assessment::{
     Assessment, AssessmentInput, AssessmentKind, AssessmentStatus, WithdrawInput, Withdrawal,
 };
+use toolreg_core::ids::AssessmentId;
 use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
 use toolreg_store::ops;
 use toolreg_store::tables::{assessment, verdict_version};
@@ -204,7 +205,12 @@ pub async fn create_assessment(
     let ctx = crate::change_context::of(&req, &caller);
     let a = with_db(&state, move |conn| {
         may_review(conn, &caller, input.reviewer_org_id)?;
-        Ok(ops::assessment::create(conn, &ctx, Uuid::now_v7(), &input)?)
+        Ok(ops::assessment::create(
+            conn,
+            &ctx,
+            AssessmentId::new_v7(),
+            &input,
+        )?)
     })
     .await?;
     let id = a.id;
@@ -239,7 +245,7 @@ pub async fn withdraw(
     let body = with_db(&state, move |conn| {
         let current = assessment::get(conn, id)?;
         may_review(conn, &caller, current.reviewer_org_id)?;
-        let a = ops::assessment::withdraw(conn, &ctx, id, &reason)?;
+        let a = ops::assessment::withdraw(conn, &ctx, id.into(), &reason)?;
         let versions = verdict_version::list_for_assessment(conn, id)?;
         Ok(public_body(a, versions))
     })

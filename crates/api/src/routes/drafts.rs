@@ -146,7 +146,7 @@ pub async fn replace_draft(
     let body = with_db(&state, move |conn| {
         let current = assessment::get(conn, id)?;
         may_review(conn, &caller, current.reviewer_org_id)?;
-        let a = ops::assessment::replace_draft(conn, &ctx, id, &draft, Some(expected))?;
+        let a = ops::assessment::replace_draft(conn, &ctx, id.into(), &draft, Some(expected))?;
         draft_body(conn, &a)
     })
     .await?;
@@ -196,7 +196,8 @@ pub async fn publish(
         if four_eyes && current.draft_updated_by.as_deref() == Some(caller.sub()) {
             return Err(four_eyes_problem());
         }
-        let version = ops::assessment::publish(conn, &ctx, id, Uuid::now_v7(), Some(expected))?;
+        let version =
+            ops::assessment::publish(conn, &ctx, id.into(), Uuid::now_v7(), Some(expected))?;
         let tool = current
             .tool_ids
             .first()

@@ -11,10 +11,10 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
+use toolreg_core::ids::OrganisationId;
 use toolreg_core::organisation::{Organisation, OrganisationInput, OrganisationKind};
 use toolreg_store::ops;
 use toolreg_store::tables::organisation;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -99,7 +99,7 @@ pub async fn create_organisation(
         Ok(ops::organisation::create(
             conn,
             &ctx,
-            Uuid::now_v7(),
+            OrganisationId::new_v7(),
             &input,
         )?)
     })
@@ -148,7 +148,7 @@ pub async fn update_organisation(
         Ok(ops::organisation::update(
             conn,
             &ctx,
-            id,
+            id.into(),
             &input,
             Some(current.revision),
         )?)

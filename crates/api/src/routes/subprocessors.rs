@@ -207,7 +207,7 @@ pub async fn record_subprocessor_revision(
             conn,
             &ctx,
             Uuid::now_v7(),
-            t.id,
+            t.id.into(),
             &input,
         )?)
     })

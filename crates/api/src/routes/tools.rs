@@ -17,6 +17,7 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use toolreg_core::data_flow::DataFlow;
+use toolreg_core::ids::ToolId;
 use toolreg_core::tool::{AgeBand, LoginMethod, ProcessesPersonalData, ToolInput, ToolRevision};
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_store::ops;
@@ -148,7 +149,7 @@ pub async fn create_tool(
     let created = with_db(&state, move |conn| {
         let editor = may_edit_tools_of(conn, &caller, input.vendor_id)?;
         editor.check_fields(&input, &input.unassessed())?;
-        let t = ops::tool::create(conn, &ctx, Uuid::now_v7(), &input, editor.label(&caller))?;
+        let t = ops::tool::create(conn, &ctx, ToolId::new_v7(), &input, editor.label(&caller))?;
         tool_body(conn, t)
     })
     .await?;
@@ -201,7 +202,7 @@ pub async fn update_tool(
         let t = ops::tool::update(
             conn,
             &ctx,
-            id,
+            id.into(),
             &input,
             Some(revision),
             editor.label(&caller),

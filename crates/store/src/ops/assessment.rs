@@ -15,6 +15,7 @@ use toolreg_core::assessment::{Assessment, AssessmentInput};
 use toolreg_core::change::{Action, Target};
 use toolreg_core::diff::{diff_verdicts, level_lowered};
 use toolreg_core::event::{EventType, Severity};
+use toolreg_core::ids::{AssessmentId, ToolId};
 use toolreg_core::verdict::{VerdictDraft, VerdictLevel, VerdictVersion};
 use toolreg_core::{Validate, Violations};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ use uuid::Uuid;
 pub fn create(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: AssessmentId,
     input: &AssessmentInput,
 ) -> StoreResult<Assessment> {
     input.validate()?;
@@ -33,7 +34,7 @@ pub fn create(
         if tool::count_existing(conn, &input.tool_ids)? != input.tool_ids.len() {
             return Err(StoreError::NotFound(Entity::CoveredTools));
         }
-        let a = assessment::insert(conn, id, input, ctx.now)?;
+        let a = assessment::insert(conn, id.uuid(), input, ctx.now)?;
         // Not announced: an assessment is public from its first version.
         let change = Change::new(Action::AssessmentCreate, Target::Assessment(id), &a);
         Ok((a, change))
@@ -83,17 +84,17 @@ fn check_reviewed_revisions(
 pub fn replace_draft(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: AssessmentId,
     draft: &VerdictDraft,
     expected_draft_revision: Option<i64>,
 ) -> StoreResult<Assessment> {
     draft.validate()?;
     change::apply(conn, ctx, |conn| {
-        let current = assessment::get(conn, id)?;
+        let current = assessment::get(conn, id.uuid())?;
         check_precondition(&current, expected_draft_revision)?;
         check_reviewed_revisions(conn, &current, draft)?;
         assessment::replace_draft_if_unchanged(conn, &current, draft, &ctx.actor.sub, ctx.now)?;
-        let a = assessment::get(conn, id)?;
+        let a = assessment::get(conn, id.uuid())?;
         let change = Change::new(Action::DraftReplace, Target::Assessment(id), &a);
         Ok((a, change))
     })
@@ -127,7 +128,7 @@ fn per_tool_events(
         events.push(NewEvent {
             event_type,
             severity,
-            subject: Target::Tool(tool_id).path(),
+            subject: Target::Tool(ToolId(tool_id)).path(),
             data,
         });
     }
@@ -140,12 +141,12 @@ fn per_tool_events(
 pub fn publish(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: AssessmentId,
     version_id: Uuid,
     expected_draft_revision: Option<i64>,
 ) -> StoreResult<VerdictVersion> {
     change::apply(conn, ctx, |conn| {
-        let a = assessment::get(conn, id)?;
+        let a = assessment::get(conn, id.uuid())?;
         check_precondition(&a, expected_draft_revision)?;
         crate::write::lock_tools(conn, &a.tool_ids)?;
         assessment::claim_draft(conn, &a)?;
@@ -154,14 +155,14 @@ pub fn publish(
             .clone()
             .ok_or(StoreError::Conflict(ConflictKind::NoDraft))?;
         draft.validate()?;
-        let previous = verdict_version::latest_of_assessment(conn, id)?;
+        let previous = verdict_version::latest_of_assessment(conn, id.uuid())?;
         let sha = draft.content.sha256();
         if previous.as_ref().is_some_and(|p| p.content_sha256 == sha) {
             return Err(StoreError::Conflict(ConflictKind::DraftUnchanged));
         }
         let version = VerdictVersion {
             id: version_id,
-            assessment_id: id,
+            assessment_id: id.uuid(),
             version: previous.as_ref().map_or(1, |p| p.version + 1),
             content: draft.content.clone(),
             change_note: draft.change_note.clone(),
@@ -170,7 +171,7 @@ pub fn publish(
             content_sha256: sha,
         };
         verdict_version::insert(conn, &version)?;
-        assessment::mark_published(conn, id, version.version, ctx.now)?;
+        assessment::mark_published(conn, id.uuid(), version.version, ctx.now)?;
         let diff = previous
             .as_ref()
             .map(|p| diff_verdicts(&p.content, &version.content));
@@ -219,17 +220,17 @@ pub fn publish(
 pub fn withdraw(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: AssessmentId,
     reason: &str,
 ) -> StoreResult<Assessment> {
     let mut v = Violations::new();
     v.require_text("/reason", reason, toolreg_core::caps::WITHDRAWAL_REASON);
     v.into_result()?;
     change::apply(conn, ctx, |conn| {
-        let a = assessment::get(conn, id)?;
+        let a = assessment::get(conn, id.uuid())?;
         check_precondition(&a, None)?;
         crate::write::lock_tools(conn, &a.tool_ids)?;
-        if !assessment::mark_withdrawn(conn, id, &ctx.actor.sub, reason.trim(), ctx.now)? {
+        if !assessment::mark_withdrawn(conn, id.uuid(), &ctx.actor.sub, reason.trim(), ctx.now)? {
             return Err(StoreError::Conflict(ConflictKind::AlreadyWithdrawn));
         }
         // Only a published assessment was ever public, so only its
@@ -255,7 +256,7 @@ pub fn withdraw(
         } else {
             Vec::new()
         };
-        let withdrawn = assessment::get(conn, id)?;
+        let withdrawn = assessment::get(conn, id.uuid())?;
         let change = Change::new(Action::Withdraw, Target::Assessment(id), &withdrawn)
             .with_events(events)
             .refreshing(&a.tool_ids);

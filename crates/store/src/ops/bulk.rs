@@ -260,7 +260,7 @@ pub fn insert_all(
             Change::new(
                 Action::Publish,
                 Target::VerdictVersion {
-                    assessment: v.assessment_id,
+                    assessment: v.assessment_id.into(),
                     version: v.version,
                 },
                 v,

@@ -49,7 +49,7 @@ pub fn verify_verdicts(conn: &mut DbConnection) -> StoreResult<Vec<VerdictProble
         for row in rows {
             let target = match uuid::Uuid::parse_str(row.assessment_id()) {
                 Ok(assessment) => Target::VerdictVersion {
-                    assessment,
+                    assessment: assessment.into(),
                     version: row.version(),
                 }
                 .path(),

@@ -6,17 +6,17 @@ use crate::ops::change::{self, Change, ChangeContext};
 use crate::tables::organisation;
 use crate::DbConnection;
 use toolreg_core::change::{Action, Target};
+use toolreg_core::ids::OrganisationId;
 use toolreg_core::organisation::{Organisation, OrganisationInput};
 use toolreg_core::Validate;
-use uuid::Uuid;
 
 fn check_org_number(
     conn: &mut DbConnection,
     input: &OrganisationInput,
-    except: Option<Uuid>,
+    except: Option<OrganisationId>,
 ) -> StoreResult<()> {
     match input.normalised_org_number() {
-        Some(n) if organisation::org_number_taken(conn, &n, except)? => {
+        Some(n) if organisation::org_number_taken(conn, &n, except.map(OrganisationId::uuid))? => {
             Err(StoreError::taken("org_number"))
         }
         _ => Ok(()),
@@ -27,13 +27,13 @@ fn check_org_number(
 pub fn create(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: OrganisationId,
     input: &OrganisationInput,
 ) -> StoreResult<Organisation> {
     input.validate()?;
     change::apply(conn, ctx, |conn| {
         check_org_number(conn, input, None)?;
-        let o = organisation::insert(conn, id, input, ctx.now)?;
+        let o = organisation::insert(conn, id.uuid(), input, ctx.now)?;
         let change = Change::new(Action::OrganisationCreate, Target::Organisation(id), &o);
         Ok((o, change))
     })
@@ -43,13 +43,13 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: OrganisationId,
     input: &OrganisationInput,
     expected_revision: Option<i64>,
 ) -> StoreResult<Organisation> {
     input.validate()?;
     change::apply(conn, ctx, |conn| {
-        let current = organisation::get(conn, id)?;
+        let current = organisation::get(conn, id.uuid())?;
         if expected_revision.is_some_and(|r| r != current.revision) {
             return Err(StoreError::Stale);
         }

@@ -9,6 +9,7 @@ use crate::DbConnection;
 use serde_json::json;
 use toolreg_core::change::{Action, Target};
 use toolreg_core::event::EventType;
+use toolreg_core::ids::ToolId;
 use toolreg_core::subprocessor::{SubprocessorRevision, SubprocessorRevisionInput};
 use toolreg_core::subprocessor_diff::{diff_subprocessors, SubprocessorDiff};
 use toolreg_core::Validate;
@@ -28,10 +29,11 @@ pub fn append(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
     id: Uuid,
-    tool_id: Uuid,
+    tool: ToolId,
     input: &SubprocessorRevisionInput,
 ) -> StoreResult<RecordedRevision> {
     input.validate()?;
+    let tool_id = tool.uuid();
     change::apply(conn, ctx, |conn| {
         // Lock the tool first: two lists recorded at once get consecutive
         // numbers instead of one failing on the unique revision.
@@ -53,7 +55,7 @@ pub fn append(
         let event = NewEvent {
             event_type: EventType::SubprocessorsChanged,
             severity: diff.severity(),
-            subject: Target::Tool(tool_id).path(),
+            subject: Target::Tool(tool).path(),
             data: json!({
                 "tool_id": tool_id,
                 "slug": t.input.slug,
@@ -63,7 +65,7 @@ pub fn append(
             }),
         };
         let target = Target::SubprocessorRevision {
-            tool: tool_id,
+            tool,
             revision: number,
         };
         let change = Change::new(Action::SubprocessorsRevise, target, &revision)

@@ -10,19 +10,19 @@ use crate::DbConnection;
 use serde_json::json;
 use toolreg_core::change::{Action, Target};
 use toolreg_core::event::{EventType, Severity};
+use toolreg_core::ids::{OrganisationId, ToolId};
 use toolreg_core::tool::{Tool, ToolInput};
 use toolreg_core::Validate;
-use uuid::Uuid;
 
 fn check_references(
     conn: &mut DbConnection,
     input: &ToolInput,
-    except: Option<Uuid>,
+    except: Option<ToolId>,
 ) -> StoreResult<()> {
-    if !organisation::exists(conn, input.vendor_id)? {
+    if !organisation::exists(conn, OrganisationId(input.vendor_id).uuid())? {
         return Err(StoreError::NotFound(Entity::Vendor));
     }
-    if tool::slug_taken(conn, &input.slug, except)? {
+    if tool::slug_taken(conn, &input.slug, except.map(ToolId::uuid))? {
         return Err(StoreError::Conflict(ConflictKind::Taken {
             field: Some("slug"),
         }));
@@ -44,7 +44,7 @@ fn tool_event(event_type: EventType, t: &Tool, extra: serde_json::Value) -> NewE
     NewEvent {
         event_type,
         severity: Severity::Info,
-        subject: Target::Tool(t.id).path(),
+        subject: Target::Tool(ToolId(t.id)).path(),
         data,
     }
 }
@@ -53,16 +53,16 @@ fn tool_event(event_type: EventType, t: &Tool, extra: serde_json::Value) -> NewE
 pub fn create(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: ToolId,
     input: &ToolInput,
     editor: &str,
 ) -> StoreResult<Tool> {
     input.validate()?;
     change::apply(conn, ctx, |conn| {
         check_references(conn, input, None)?;
-        let t = tool::insert(conn, id, input, ctx.now)?;
-        tool_facet::replace_own(conn, id, input)?;
-        let history = ToolRevisionRow::new(id, 1, input, None, editor, ctx.now);
+        let t = tool::insert(conn, id.uuid(), input, ctx.now)?;
+        tool_facet::replace_own(conn, id.uuid(), input)?;
+        let history = ToolRevisionRow::new(id.uuid(), 1, input, None, editor, ctx.now);
         tool_revision::record(conn, &history)?;
         let fields = input.set_fields();
         let event = tool_event(EventType::ToolCreated, &t, json!({ "fields": fields }));
@@ -76,22 +76,28 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
-    id: Uuid,
+    id: ToolId,
     input: &ToolInput,
     expected_revision: Option<i64>,
     editor: &str,
 ) -> StoreResult<Tool> {
     input.validate()?;
     change::apply(conn, ctx, |conn| {
-        let current = tool::get(conn, id)?;
+        let current = tool::get(conn, id.uuid())?;
         if expected_revision.is_some_and(|r| r != current.revision) {
             return Err(StoreError::Stale);
         }
         check_references(conn, input, Some(id))?;
         let t = tool::update_if_unchanged(conn, &current, input, ctx.now)?;
-        tool_facet::replace_own(conn, id, input)?;
-        let history =
-            ToolRevisionRow::new(id, t.revision, input, Some(&current.input), editor, ctx.now);
+        tool_facet::replace_own(conn, id.uuid(), input)?;
+        let history = ToolRevisionRow::new(
+            id.uuid(),
+            t.revision,
+            input,
+            Some(&current.input),
+            editor,
+            ctx.now,
+        );
         tool_revision::record(conn, &history)?;
         let changed = input.changed_fields(&current.input);
         let event = tool_event(
