@@ -87,3 +87,13 @@ pub fn lock_tools(conn: &mut DbConnection, tool_ids: &[uuid::Uuid]) -> Result<()
     );
     Ok(())
 }
+
+/// A compare-and-set update matched its row, or someone changed the row
+/// first: [`StoreError::Stale`] (412 at the API).
+pub(crate) fn one_row_or_stale(changed: usize) -> Result<(), StoreError> {
+    if changed == 0 {
+        Err(StoreError::Stale)
+    } else {
+        Ok(())
+    }
+}

@@ -166,14 +166,6 @@ fn unchanged_since(
         .filter(assessments::draft_revision.eq(revision))
 }
 
-fn stale_unless_one(changed: usize) -> StoreResult<()> {
-    if changed == 0 {
-        Err(StoreError::Stale)
-    } else {
-        Ok(())
-    }
-}
-
 /// Store a new draft as the next draft revision, if the draft is still at
 /// `current.draft_revision`.
 pub fn replace_draft_if_unchanged(
@@ -191,7 +183,7 @@ pub fn replace_draft_if_unchanged(
             assessments::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-    stale_unless_one(changed)
+    crate::write::one_row_or_stale(changed)
 }
 
 /// Move the draft revision on, if it is still `current.draft_revision`:
@@ -202,7 +194,7 @@ pub fn claim_draft(conn: &mut DbConnection, current: &Assessment) -> StoreResult
     let changed = diesel::update(unchanged_since(current.id, current.draft_revision))
         .set(assessments::draft_revision.eq(current.draft_revision + 1))
         .execute(conn)?;
-    stale_unless_one(changed)
+    crate::write::one_row_or_stale(changed)
 }
 
 pub fn mark_published(

@@ -1,7 +1,7 @@
 //! The `organisations` table: rows, compare-and-set updates and queries.
 
 use crate::connection::DbConnection;
-use crate::error::{or_not_found, Entity, StoreError, StoreResult};
+use crate::error::{or_not_found, Entity, StoreResult};
 use crate::page::{Page, PageRequest};
 use crate::row::{parse_enum, parse_uuid};
 use crate::schema::organisations;
@@ -160,9 +160,7 @@ pub fn update_if_unchanged(
     )
     .set(&row)
     .execute(conn)?;
-    if changed == 0 {
-        return Err(StoreError::Stale);
-    }
+    crate::write::one_row_or_stale(changed)?;
     row.into_domain()
 }
 

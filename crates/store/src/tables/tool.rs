@@ -3,7 +3,7 @@
 //! revisions and events in step are in `ops::tool`.
 
 use crate::connection::DbConnection;
-use crate::error::{or_not_found, Entity, StoreError, StoreResult};
+use crate::error::{or_not_found, Entity, StoreResult};
 use crate::page::{Page, PageRequest};
 use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::{tool_facets, tools};
@@ -191,9 +191,7 @@ pub fn update_if_unchanged(
     )
     .set(&row)
     .execute(conn)?;
-    if changed == 0 {
-        return Err(StoreError::Stale);
-    }
+    crate::write::one_row_or_stale(changed)?;
     row.into_domain()
 }
 
