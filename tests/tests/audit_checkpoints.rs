@@ -66,6 +66,21 @@ fn kept_checkpoints_expose_truncation_and_forged_versions_are_not_served() {
         assert!(Instant::now() < deadline, "no checkpoint of {head}: {list}");
         std::thread::sleep(Duration::from_millis(200));
     };
+    // Paged newest first, with `Link` to the older ones.
+    let page = http
+        .get(url("/api/v1/audit/checkpoints?limit=1"))
+        .send()
+        .expect("page");
+    let link = page
+        .headers()
+        .get("link")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        link.contains(&format!("before={}", kept[0]["sequence"])) && link.contains("rel=\"next\""),
+        "{link}"
+    );
     let file = dir.path().join("kept.json");
     std::fs::write(&file, kept.to_string()).expect("keep");
     drop(server);

@@ -3,7 +3,7 @@
 use crate::access::AsReviewerOrAdmin;
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy};
-use crate::pagination::{feed_response, limit_of, FeedParams, FeedPosition};
+use crate::pagination::{feed_response, limit_of, with_next_link, FeedParams, FeedPosition};
 use crate::problem::Problem;
 use crate::query::QueryParams;
 use crate::state::AppState;
@@ -75,7 +75,8 @@ pub struct CheckpointQuery {
     tag = "audit",
     params(CheckpointQuery),
     responses(
-        (status = 200, description = "Checkpoints", body = Vec<Checkpoint>, headers(("ETag" = String))),
+        (status = 200, description = "Checkpoints", body = Vec<Checkpoint>,
+         headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" (older checkpoints) when the page is full"))),
     )
 )]
 #[get("/audit/checkpoints")]
@@ -96,7 +97,15 @@ pub async fn list_checkpoints(
         Ok(toolreg_store::ops::checkpoint::list(conn, q.before, limit)?)
     })
     .await?;
-    Ok(json_response(&req, &list, CachePolicy::Revalidate))
+    // Newest first: the next page is the checkpoints before the last one.
+    let full = list.len() as i64 >= limit;
+    let before = list.last().filter(|_| full).map(|c| c.sequence.to_string());
+    let resp = json_response(&req, &list, CachePolicy::Revalidate);
+    Ok(with_next_link(
+        resp,
+        &req,
+        before.as_deref().map(|b| ("before", b)),
+    ))
 }
 
 /// The public key audit checkpoints are signed with (Ed25519, as a JSON Web
