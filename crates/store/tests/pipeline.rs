@@ -105,8 +105,8 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("organisation.create".into(), org_path.clone())],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert!(r.events.is_empty(), "{backend}");
-        assert_eq!(r.generation_moved_by, 1, "{backend}");
         let (_, r) = recorded(conn, |c| {
             ops::organisation::update(c, &ctx(2), org.into(), &org_input, Some(1))
         });
@@ -115,7 +115,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("organisation.update".into(), org_path)],
             "{backend}"
         );
-        assert_eq!(r.generation_moved_by, 1, "{backend}");
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
 
         // Tools: audited and announced under the same path.
         let tool = Uuid::now_v7();
@@ -129,12 +129,12 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("tool.create".into(), tool_path.clone())],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert_eq!(
             r.events,
             [(EventType::ToolCreated, Severity::Info, tool_path.clone())],
             "{backend}"
         );
-        assert_eq!(r.generation_moved_by, 1, "{backend}");
         input.summary = "Quiz".into();
         let (_, r) = recorded(conn, |c| {
             ops::tool::update(c, &ctx(3), tool.into(), &input, Some(1), "vendor")
@@ -144,6 +144,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("tool.update".into(), tool_path.clone())],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert_eq!(
             r.events,
             [(EventType::ToolUpdated, Severity::Info, tool_path.clone())],
@@ -168,6 +169,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("subprocessors.revise".into(), revision_path)],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert_eq!(
             r.events,
             [(
@@ -205,6 +207,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("assessment.create".into(), assessment_path.clone())],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert!(r.events.is_empty(), "{backend}");
         let (_, r) = recorded(conn, |c| {
             ops::assessment::replace_draft(
@@ -220,6 +223,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("assessment.draft".into(), assessment_path.clone())],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert!(r.events.is_empty(), "{backend}: drafts are never announced");
 
         // Publish: the version is the audit target, the tool the subject.
@@ -242,6 +246,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("assessment.publish".into(), version_path)],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert_eq!(
             r.events,
             [(
@@ -251,7 +256,6 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             )],
             "{backend}: a first verdict with conditions"
         );
-        assert_eq!(r.generation_moved_by, 1, "{backend}");
         assert_eq!(
             tool_facet::derived_of(conn, tool)
                 .map(|d| d.verdict_level)
@@ -269,6 +273,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [("assessment.withdraw".into(), assessment_path.clone())],
             "{backend}"
         );
+        assert_eq!(r.generation_moved_by, 1, "{backend}: one generation step");
         assert_eq!(
             r.events,
             [(

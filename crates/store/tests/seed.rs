@@ -32,11 +32,35 @@ fn sample_data_loads_once_on_every_backend() {
         assert!(first.inserted.tools >= 30, "{backend}: {first:?}");
         assert!(first.inserted.assessments >= 8, "{backend}");
         assert_eq!(first.skipped, 0);
+        // A load is one change: its entry, a publication entry per
+        // version, one event, one generation step.
+        let trail = audit::list(&mut conn, None, 0, 1000).expect("audit");
+        assert_eq!(trail[0].action, "bulk.load", "{backend}");
+        assert_eq!(trail.len(), 1 + first.inserted.verdicts, "{backend}");
+        assert!(trail[1..].iter().all(|e| e.action == "assessment.publish"));
+        let events = event::list_after(&mut conn, 0, 100).expect("events");
+        assert_eq!(events.len(), 1, "{backend}");
+        assert_eq!(events[0].event_type.as_str(), "registry.loaded");
+        assert_eq!(events[0].data["tools"], first.inserted.tools);
+        let generation = generation::current(&mut conn).expect("generation");
         let second =
             seed::load(&mut conn, &seed_set, time("2026-11-02T00:00:00Z")).expect("second load");
         assert_eq!(
             second.inserted.rows, 0,
             "{backend}: second run writes nothing"
+        );
+        assert_eq!(
+            (
+                audit::list(&mut conn, None, 0, 1000).map(|t| t.len()).ok(),
+                event::last_sequence(&mut conn).ok(),
+                generation::current(&mut conn).ok()
+            ),
+            (
+                Some(1 + first.inserted.verdicts),
+                Some(events[0].sequence),
+                Some(generation)
+            ),
+            "{backend}: and records nothing"
         );
         assert_eq!(
             second.skipped,

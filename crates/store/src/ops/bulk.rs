@@ -47,6 +47,16 @@ pub struct BulkSet {
     pub verdicts: Vec<VerdictVersion>,
 }
 
+impl BulkSet {
+    pub fn is_empty(&self) -> bool {
+        self.organisations.is_empty()
+            && self.tools.is_empty()
+            && self.subprocessor_revisions.is_empty()
+            && self.assessments.is_empty()
+            && self.verdicts.is_empty()
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BulkCounts {
     pub organisations: usize,
@@ -159,6 +169,10 @@ pub fn insert_all(
     set: &BulkSet,
     now: DateTime<Utc>,
 ) -> StoreResult<BulkCounts> {
+    if set.is_empty() {
+        // Nothing new (a second seed run): nothing to record or announce.
+        return Ok(BulkCounts::default());
+    }
     let ctx = loader_context(now);
     crate::write::write_transaction(conn, |conn| {
         let mut counts = BulkCounts::default();
