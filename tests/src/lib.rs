@@ -163,6 +163,15 @@ pub fn etag(r: &reqwest::blocking::Response) -> String {
         .expect("ETag header")
 }
 
+/// The `Link` header of a response ("" when absent).
+pub fn link(r: &reqwest::blocking::Response) -> String {
+    r.headers()
+        .get(reqwest::header::LINK)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The running service and three signed-in callers acting for the reviewer
 /// organisation KS (971032146): an admin and two reviewers, so that one can
 /// draft and the other publish (four eyes).

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use toolreg_tests::{client, run, token, Server};
+use toolreg_tests::{client, link, run, token, Server};
 
 fn open_db(dir: &std::path::Path) -> toolreg_store::DbPool {
     let url = toolreg_store::DatabaseUrl::parse(&dir.join("data/toolreg.db").display().to_string())
@@ -71,12 +71,7 @@ fn kept_checkpoints_expose_truncation_and_forged_versions_are_not_served() {
         .get(url("/api/v1/audit/checkpoints?limit=1"))
         .send()
         .expect("page");
-    let link = page
-        .headers()
-        .get("link")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let link = link(&page);
     assert!(
         link.contains(&format!("before={}", kept[0]["sequence"])) && link.contains("rel=\"next\""),
         "{link}"

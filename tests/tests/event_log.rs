@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use toolreg_tests::{etag, Api, TestDb};
+use toolreg_tests::{etag, link, Api, TestDb};
 
 fn tool_input(vendor: &Value, slug: &str, summary: &str) -> Value {
     json!({
@@ -23,11 +23,7 @@ fn events_after(api: &Api, after: i64, limit: u32) -> Vec<Value> {
     loop {
         let r = api.send(reqwest::Method::GET, &path, &api.admin, None, None);
         assert_eq!(r.status(), 200, "GET {path}");
-        let next = r
-            .headers()
-            .get("link")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let next = Some(link(&r)).filter(|l| !l.is_empty());
         let page: Vec<Value> = r.json().expect("events");
         out.extend(page);
         match next {
@@ -232,15 +228,10 @@ fn every_change_is_in_the_event_log_and_the_audit_trail() {
         None,
         None,
     );
-    let link = r
-        .headers()
-        .get("link")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let next = link(&r);
     assert!(
-        link.contains("after=") && link.contains("rel=\"next\""),
-        "{link}"
+        next.contains("after=") && next.contains("rel=\"next\""),
+        "{next}"
     );
 }
 

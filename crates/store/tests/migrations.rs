@@ -68,6 +68,29 @@ fn group_unique(rows: Vec<UniqueColumn>) -> BTreeSet<Vec<String>> {
         .collect()
 }
 
+impl Shape {
+    fn of(columns: Vec<Column>, unique: Vec<UniqueColumn>, references: Vec<Reference>) -> Self {
+        Shape {
+            // A primary key column is never null, whatever SQLite's
+            // catalogue says of an INTEGER PRIMARY KEY (the rowid).
+            columns: columns
+                .iter()
+                .map(|c| (c.name.clone(), c.nullable == 1 && c.pk == 0))
+                .collect(),
+            primary_key: columns
+                .iter()
+                .filter(|c| c.pk > 0)
+                .map(|c| c.name.clone())
+                .collect(),
+            unique: group_unique(unique),
+            foreign_keys: references
+                .into_iter()
+                .map(|r| (r.col, r.target_table, r.target_column))
+                .collect(),
+        }
+    }
+}
+
 fn schema(conn: &mut DbConnection) -> BTreeMap<String, Shape> {
     let mut out = BTreeMap::new();
     match conn {
@@ -97,25 +120,7 @@ fn schema(conn: &mut DbConnection) -> BTreeMap<String, Shape> {
                      WHERE l.\"unique\" = 1 AND l.origin <> 'pk'"))
                     .load(c)
                     .expect("unique");
-                // An INTEGER PRIMARY KEY is the rowid: never null, whatever
-                // the column says.
-                let shape = Shape {
-                    columns: columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.nullable == 1 && c.pk == 0))
-                        .collect(),
-                    primary_key: columns
-                        .iter()
-                        .filter(|c| c.pk > 0)
-                        .map(|c| c.name.clone())
-                        .collect(),
-                    unique: group_unique(unique),
-                    foreign_keys: references
-                        .into_iter()
-                        .map(|r| (r.col, r.target_table, r.target_column))
-                        .collect(),
-                };
-                out.insert(t.name, shape);
+                out.insert(t.name, Shape::of(columns, unique, references));
             }
         }
         DbConnection::Postgres(c) => {
@@ -168,23 +173,7 @@ fn schema(conn: &mut DbConnection) -> BTreeMap<String, Shape> {
                 ))
                 .load(c)
                 .expect("unique");
-                let shape = Shape {
-                    columns: columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.nullable == 1))
-                        .collect(),
-                    primary_key: columns
-                        .iter()
-                        .filter(|c| c.pk == 1)
-                        .map(|c| c.name.clone())
-                        .collect(),
-                    unique: group_unique(unique),
-                    foreign_keys: references
-                        .into_iter()
-                        .map(|r| (r.col, r.target_table, r.target_column))
-                        .collect(),
-                };
-                out.insert(t.name, shape);
+                out.insert(t.name, Shape::of(columns, unique, references));
             }
         }
     }
