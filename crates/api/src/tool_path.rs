@@ -1,15 +1,18 @@
 //! `{id_or_slug}` in a tool route, as an extractor: handlers receive a
 //! `ToolPath` and load the tool through it instead of resolving strings
 //! themselves. A slug typed with capitals is answered with a 308 to the
-//! canonical lower-case address before the handler runs.
+//! canonical lower-case address by the reads ([`ToolPath::read_json`],
+//! [`ToolPath::canonical_redirect`]) — after the handler has checked the
+//! rest of the request, so a bad query is still 400, not a redirect to a
+//! 400. Writes never redirect: their slug must be the tool's own.
 
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::dev::Payload;
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
 use std::future::{ready, Ready};
 use toolreg_core::tool::Tool;
@@ -24,9 +27,21 @@ pub struct ToolPath {
     /// Tool id (UUID) or slug.
     #[param(example = "kahoot")]
     pub id_or_slug: String,
+    /// Where a capitalised slug's canonical address is.
+    #[param(ignore)]
+    canonical: Option<String>,
 }
 
 impl ToolPath {
+    /// 308 to the canonical address, when the slug was typed with capitals.
+    pub fn canonical_redirect(&self) -> Option<HttpResponse> {
+        self.canonical.as_ref().map(|location| {
+            HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, location.clone()))
+                .finish()
+        })
+    }
+
     /// The tool, or 404.
     pub fn load(&self, conn: &mut DbConnection) -> Result<Tool, Problem> {
         Ok(tool::get_by_id_or_slug(conn, &self.id_or_slug)?)
@@ -45,6 +60,9 @@ impl ToolPath {
         T: Serialize + Send + 'static,
         F: FnOnce(&mut DbConnection, Tool) -> Result<T, Problem> + Send + 'static,
     {
+        if let Some(redirect) = self.canonical_redirect() {
+            return Ok(redirect);
+        }
         let value = with_db(state, move |conn| {
             let t = self.load(conn)?;
             read(conn, t)
@@ -59,34 +77,10 @@ struct RawToolPath {
     id_or_slug: String,
 }
 
-/// The answer to a slug with capitals: the same address in lower case.
-#[derive(Debug)]
-pub struct SlugRedirect {
-    location: String,
-}
-
-impl std::fmt::Display for SlugRedirect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "canonical address is {}", self.location)
-    }
-}
-
-impl ResponseError for SlugRedirect {
-    fn status_code(&self) -> StatusCode {
-        StatusCode::PERMANENT_REDIRECT
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        HttpResponse::PermanentRedirect()
-            .insert_header((header::LOCATION, self.location.clone()))
-            .finish()
-    }
-}
-
 /// Slugs are lower case; `/tools/Kahoot` is a person typing, not another
 /// tool: 308 to the canonical address (the rest of the path and the query
 /// kept).
-fn canonical_slug_redirect(req: &HttpRequest, key: &str) -> Option<SlugRedirect> {
+fn canonical_address(req: &HttpRequest, key: &str) -> Option<String> {
     if !key.bytes().any(|b| b.is_ascii_uppercase()) || Uuid::parse_str(key).is_ok() {
         return None;
     }
@@ -99,11 +93,10 @@ fn canonical_slug_redirect(req: &HttpRequest, key: &str) -> Option<SlugRedirect>
     let path = req
         .path()
         .replacen(&segment, &format!("/tools/{}", key.to_ascii_lowercase()), 1);
-    let location = match req.query_string() {
+    Some(match req.query_string() {
         "" => path,
         q => format!("{path}?{q}"),
-    };
-    Some(SlugRedirect { location })
+    })
 }
 
 impl FromRequest for ToolPath {
@@ -116,11 +109,9 @@ impl FromRequest for ToolPath {
             Ok(raw) => raw.into_inner(),
             Err(e) => return ready(Err(e)),
         };
-        ready(match canonical_slug_redirect(req, &raw.id_or_slug) {
-            Some(redirect) => Err(redirect.into()),
-            None => Ok(ToolPath {
-                id_or_slug: raw.id_or_slug,
-            }),
-        })
+        ready(Ok(ToolPath {
+            canonical: canonical_address(req, &raw.id_or_slug),
+            id_or_slug: raw.id_or_slug,
+        }))
     }
 }

@@ -196,6 +196,26 @@ async fn the_edges_answer_with_problems_and_redirects() {
         Some("/api/v1/tools/padlet/subprocessors?revision=1")
     );
 
+    // ... but only a request that is otherwise good: a bad query is 400
+    // whatever the slug's case (schemathesis found a 308 here once).
+    let req = TestRequest::get()
+        .uri("/api/v1/tools/Padlet/verdict?as_of=not-a-time")
+        .to_request();
+    assert_eq!(
+        call_service(&app, req).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    // Writes never redirect: a PUT to a capitalised slug finds no tool.
+    let (status, _, _) = send(
+        &app,
+        Method::PUT,
+        "/api/v1/tools/Padlet",
+        Some(&admin),
+        Some(&tool),
+    )
+    .await;
+    assert_ne!(status, StatusCode::PERMANENT_REDIRECT);
+
     // The same slug twice: 409 with its own problem type, naming the field.
     let (status, _, problem) = send(
         &app,

@@ -101,6 +101,9 @@ pub async fn get_tool(
     state: web::Data<AppState>,
     tool: ToolPath,
 ) -> Result<HttpResponse, Problem> {
+    if let Some(redirect) = tool.canonical_redirect() {
+        return Ok(redirect);
+    }
     let cached = cached_json(
         &state,
         req.path().to_string(),
