@@ -403,6 +403,18 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         ),
         (
             "GET",
+            "/api/v1/search",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/search?q=kahoot"))),
+        ),
+        (
+            "GET",
+            "/api/v1/search/suggest",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/search/suggest?q=ka"))),
+        ),
+        (
+            "GET",
             "/api/v1/audit",
             AUDIT,
             Box::new(|_| http.get(url("/api/v1/audit"))),

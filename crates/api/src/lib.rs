@@ -42,7 +42,7 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
     use routes::{
-        assessments, drafts, events, organisations, subprocessors, tools, vendors, verdicts,
+        assessments, drafts, events, organisations, search, subprocessors, tools, vendors, verdicts,
     };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(json_body::payload_config())
@@ -81,7 +81,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assessments::withdraw)
                 .service(routes::audit::list_checkpoints)
                 .service(routes::audit::list_audit)
-                .service(events::list_events),
+                .service(events::list_events)
+                .service(search::search)
+                .service(search::suggest),
         );
 }
 

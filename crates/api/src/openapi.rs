@@ -27,9 +27,17 @@ Published verdict versions are immutable and cacheable forever.",
         (name = "organisations", description = "Municipalities, reviewers, vendors and others"),
         (name = "assessments", description = "Assessments, drafts, publishing and withdrawal"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "events", description = "The event log, as CloudEvents"),
+        (name = "search", description = "Search with typos, Norwegian inflections, synonyms, filters and facets"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(schemas(crate::problem::Problem)),
+    // Schemas only query parameters refer to are not collected from the
+    // handlers' bodies, so they are named here.
+    components(schemas(
+        crate::problem::Problem,
+        toolreg_search::Facet,
+        toolreg_search::SortOrder
+    )),
     modifiers(&Security)
 )]
 pub struct ApiDoc;

@@ -17,6 +17,16 @@ pub struct AppState {
     /// The key audit checkpoints are signed with, published at
     /// `/.well-known/toolreg-audit-key`.
     pub audit_key: Option<toolreg_core::checkpoint::PublicKey>,
+    /// The search index; `None` answers search with 503.
+    pub search: Option<SearchState>,
+}
+
+/// The search index, and how its indexer is doing when this process runs
+/// one.
+#[derive(Clone)]
+pub struct SearchState {
+    pub index: Arc<toolreg_search::AnyIndex>,
+    pub indexer: Option<Arc<toolreg_search::indexer::IndexerStatus>>,
 }
 
 impl AppState {
@@ -28,7 +38,13 @@ impl AppState {
             four_eyes,
             limits: Arc::new(Limits::new(limits)),
             audit_key: None,
+            search: None,
         }
+    }
+
+    pub fn with_search(mut self, search: SearchState) -> Self {
+        self.search = Some(search);
+        self
     }
 
     pub fn with_audit_key(mut self, key: toolreg_core::checkpoint::PublicKey) -> Self {

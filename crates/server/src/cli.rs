@@ -1,4 +1,4 @@
-//! Command line: `toolreg [serve|migrate|seed|check-config]`.
+//! Command line: `toolreg [serve|migrate|seed|reindex|check-config|token|audit|export-openapi]`.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -32,6 +32,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Rebuild the search index from the store (stop the service first on
+    /// the embedded default), with progress and a summary.
+    Reindex,
     /// Check the configuration and the database connection, then exit.
     CheckConfig,
     /// Mint a token with the local secret (development and examples).

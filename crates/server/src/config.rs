@@ -39,6 +39,23 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: toolreg_api::limits::LimitsConfig,
     pub audit: AuditConfig,
+    pub search: SearchConfig,
+}
+
+/// Which search backend, and whether this process feeds it.
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    /// Meilisearch; `None` for the embedded tantivy index.
+    pub meilisearch: Option<MeilisearchConfig>,
+    /// Whether this process runs the indexer.
+    pub follow: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeilisearchConfig {
+    pub url: String,
+    pub api_key: Option<String>,
+    pub index_prefix: String,
 }
 
 /// Signed checkpoints of the audit chain.
@@ -295,7 +312,53 @@ impl Config {
             signing_key,
             checkpoint_interval,
         };
+        // Every search setting is read (and checked) whether or not
+        // Meilisearch is configured, so a typo shows at once.
+        let index_prefix = look
+            .get("TOOLREG_SEARCH_INDEX")
+            .unwrap_or_else(|| "toolreg".to_string());
+        let valid_prefix = !index_prefix.is_empty()
+            && index_prefix.len() <= 64
+            && index_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid_prefix {
+            return Err(invalid(
+                "TOOLREG_SEARCH_INDEX",
+                &index_prefix,
+                "må være 1–64 tegn: a–z, A–Z, 0–9, - og _",
+            ));
+        }
+        let api_key = look.get("TOOLREG_SEARCH_API_KEY");
+        let meilisearch = match look.get("TOOLREG_SEARCH_URL") {
+            None => None,
+            Some(url) => {
+                let valid = url::Url::parse(&url)
+                    .ok()
+                    .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+                if !valid {
+                    return Err(invalid(
+                        "TOOLREG_SEARCH_URL",
+                        &url,
+                        "må være en http- eller https-adresse til Meilisearch",
+                    ));
+                }
+                Some(MeilisearchConfig {
+                    url,
+                    api_key,
+                    index_prefix,
+                })
+            }
+        };
+        let search = SearchConfig {
+            meilisearch,
+            follow: match look.get("TOOLREG_SEARCH_FOLLOW") {
+                Some(v) => parse_bool("TOOLREG_SEARCH_FOLLOW", &v)?,
+                None => true,
+            },
+        };
         Ok(Self {
+            search,
             audit,
             limits,
             auth,

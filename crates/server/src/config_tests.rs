@@ -102,3 +102,37 @@ fn file_is_read_and_environment_wins() {
         "{err}"
     );
 }
+
+#[test]
+fn search_is_embedded_unless_a_meilisearch_url_is_given() {
+    let c = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert_eq!(c.search.meilisearch, None);
+    assert!(c.search.follow);
+    let c = Config::from_sources(
+        None,
+        &env(&[
+            ("TOOLREG_SEARCH_URL", "http://127.0.0.1:7700"),
+            ("TOOLREG_SEARCH_API_KEY", "nøkkel"),
+            ("TOOLREG_SEARCH_FOLLOW", "false"),
+        ]),
+    )
+    .expect("meilisearch");
+    assert_eq!(
+        c.search.meilisearch,
+        Some(MeilisearchConfig {
+            url: "http://127.0.0.1:7700".into(),
+            api_key: Some("nøkkel".into()),
+            index_prefix: "toolreg".into(),
+        })
+    );
+    assert!(!c.search.follow);
+    for (name, value) in [
+        ("TOOLREG_SEARCH_URL", "127.0.0.1:7700"),
+        ("TOOLREG_SEARCH_URL", "ftp://search"),
+        ("TOOLREG_SEARCH_INDEX", "tools index"),
+        ("TOOLREG_SEARCH_FOLLOW", "kanskje"),
+    ] {
+        let e = Config::from_sources(None, &env(&[(name, value)])).expect_err(value);
+        assert!(e.to_string().contains(name), "{e}");
+    }
+}

@@ -24,6 +24,10 @@ pub enum StartError {
     AuditProblems(usize),
     #[error("sjekkpunktfilen {path}: {reason}")]
     Checkpoints { path: String, reason: String },
+    #[error("søkeindeksen: {0}")]
+    Search(#[from] toolreg_search::SearchError),
+    #[error("kan ikke starte indekseringen: {0}")]
+    Indexer(std::io::Error),
     #[error("kunne ikke lage token: {0}")]
     Token(String),
     #[error("kan ikke skrive {path}: {source}")]

@@ -8,6 +8,7 @@ mod config;
 mod database;
 mod logging;
 mod sample_data;
+mod search_setup;
 mod settings;
 
 use clap::Parser;

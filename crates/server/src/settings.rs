@@ -48,7 +48,7 @@ pub const SETTINGS: &[Setting] = &[
     setting(
         "TOOLREG_DATA_DIR",
         "./data",
-        "where the embedded database, generated keys (and later the search index) live",
+        "where the embedded database, generated keys and the embedded search index live",
     ),
     setting(
         "TOOLREG_SEED",
@@ -123,6 +123,26 @@ pub const SETTINGS: &[Setting] = &[
         "TOOLREG_CHECKPOINT_INTERVAL",
         "600",
         "seconds between signed checkpoints of the audit trail's head",
+    ),
+    setting(
+        "TOOLREG_SEARCH_URL",
+        "—",
+        "Meilisearch to search with (http://…); unset, an embedded tantivy index under $TOOLREG_DATA_DIR/search",
+    ),
+    secret(
+        "TOOLREG_SEARCH_API_KEY",
+        "—",
+        "Meilisearch API key allowed to manage documents and settings",
+    ),
+    setting(
+        "TOOLREG_SEARCH_INDEX",
+        "toolreg",
+        "prefix of the Meilisearch indexes ({prefix}_tools, {prefix}_state)",
+    ),
+    setting(
+        "TOOLREG_SEARCH_FOLLOW",
+        "true",
+        "this process keeps the search index in step with the event log; with Meilisearch and several replicas, one is enough",
     ),
 ];
 

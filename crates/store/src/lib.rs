@@ -49,6 +49,8 @@ pub mod row;
 pub mod schema;
 pub mod seed;
 #[cfg(feature = "test-support")]
+pub mod test_fixtures;
+#[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod time;
 pub mod write;

@@ -3,9 +3,6 @@
 //! transaction. Runs on SQLite, and on PostgreSQL when
 //! TOOLREG_TEST_POSTGRES_URL is set.
 
-mod fixtures;
-
-use fixtures::*;
 use toolreg_core::assessment::{AssessmentInput, AssessmentKind};
 use toolreg_core::change::Target;
 use toolreg_core::event::{EventType, Severity};
@@ -16,6 +13,7 @@ use toolreg_core::subprocessor::{
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_store::tables::tool_facet::DerivedFacets;
 use toolreg_store::tables::{audit, event, generation, tool_facet};
+use toolreg_store::test_fixtures::*;
 use toolreg_store::test_support::TestDb;
 use toolreg_store::{ops, DbConnection, StoreError};
 use uuid::Uuid;

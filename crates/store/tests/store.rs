@@ -1,11 +1,8 @@
 //! Store tests: every test runs on SQLite, and on PostgreSQL when
 //! TOOLREG_TEST_POSTGRES_URL is set.
 
-mod fixtures;
-
 use chrono::Duration;
 use diesel::connection::SimpleConnection;
-use fixtures::*;
 use toolreg_core::assessment::{AssessmentInput, AssessmentKind, AssessmentStatus};
 use toolreg_core::delivery::DeliveryStatus;
 use toolreg_core::document::{DocumentInput, DocumentKind, Visibility};
@@ -23,6 +20,7 @@ use toolreg_core::verdict::{ReviewedSubprocessors, VerdictLevel};
 use toolreg_store::tables::audit::Actor;
 use toolreg_store::tables::tool::ToolFilter;
 use toolreg_store::tables::*;
+use toolreg_store::test_fixtures::*;
 use toolreg_store::test_support::TestDb;
 use toolreg_store::*;
 use uuid::Uuid;

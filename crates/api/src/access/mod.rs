@@ -355,6 +355,8 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/assessments/{id}/publish", Who::Reviewer),
     ("POST", "/api/v1/assessments/{id}/withdraw", Who::Reviewer),
     ("GET", "/api/v1/events", Who::Anyone),
+    ("GET", "/api/v1/search", Who::Anyone),
+    ("GET", "/api/v1/search/suggest", Who::Anyone),
     ("GET", "/api/v1/audit", Who::ReviewersAndAdmins),
     ("GET", "/api/v1/audit/checkpoints", Who::Anyone),
     ("GET", "/.well-known/toolreg-audit-key", Who::Anyone),

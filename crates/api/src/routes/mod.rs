@@ -5,6 +5,7 @@ pub mod audit;
 pub mod drafts;
 pub mod events;
 pub mod organisations;
+pub mod search;
 pub mod subprocessors;
 pub mod tools;
 pub mod vendors;

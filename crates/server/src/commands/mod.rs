@@ -4,6 +4,7 @@ pub mod audit;
 pub mod check_config;
 pub mod export_openapi;
 pub mod migrate;
+pub mod reindex;
 pub mod seed;
 pub mod serve;
 pub mod token;
@@ -46,6 +47,7 @@ pub fn run(
             actix_web::rt::System::new().block_on(serve::run(config, pool))
         }
         Command::Migrate => migrate::run(config),
+        Command::Reindex => reindex::run(config),
         Command::Seed { dir } => seed::run(config, dir.as_deref()),
         Command::Token {
             roles,

@@ -1,11 +1,14 @@
-//! `toolreg serve` (the default): the HTTP service and the audit
-//! checkpoint thread.
+//! `toolreg serve` (the default): the HTTP service, the audit checkpoint
+//! thread and the search indexer.
 
 use crate::config::Config;
 use crate::database::StartError;
 use actix_web::{web, HttpServer};
+use std::sync::Arc;
 use std::time::Duration;
+use toolreg_api::state::SearchState;
 use toolreg_api::AppState;
+use toolreg_search::indexer::Indexer;
 use toolreg_store::DbPool;
 
 /// Sign the head of the audit chain now and then every `interval`, on a
@@ -40,9 +43,32 @@ fn spawn_checkpoints(
         .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the checkpoint thread"));
 }
 
+/// How often the indexer looks for new events: well inside the promise that
+/// a published verdict is searchable within a second.
+const INDEXER_POLL: Duration = Duration::from_millis(200);
+
+/// Open the search index and, unless this process only reads it, follow the
+/// event log into it on a thread of its own. The first catch-up (a full
+/// build on a new index) runs there too, so the service answers at once;
+/// `/readyz` says when the index has caught up.
+async fn start_search(config: &Config, pool: &DbPool) -> Result<SearchState, StartError> {
+    let index = Arc::new(crate::search_setup::open_index(config).await?);
+    let indexer = if config.search.follow {
+        Some(
+            Indexer::new(pool.clone(), Arc::clone(&index))
+                .spawn(INDEXER_POLL)
+                .map_err(StartError::Indexer)?,
+        )
+    } else {
+        None
+    };
+    Ok(SearchState { index, indexer })
+}
+
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let validator = crate::auth_setup::validator(config)?;
     let signer = crate::auth_setup::checkpoint_signer(config)?;
+    let search = start_search(config, &pool).await?;
     let state = web::Data::new(
         AppState::new(
             pool.clone(),
@@ -50,7 +76,8 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
             config.auth.four_eyes,
             config.limits,
         )
-        .with_audit_key(signer.public()),
+        .with_audit_key(signer.public())
+        .with_search(search),
     );
     spawn_checkpoints(
         pool,

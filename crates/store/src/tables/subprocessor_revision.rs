@@ -129,6 +129,30 @@ pub fn latest(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Option<Subp
         .transpose()
 }
 
+/// The latest revision of each of several tools, in one query; tools
+/// without a revision are absent.
+pub fn latest_for_tools(
+    conn: &mut DbConnection,
+    tool_ids: &[Uuid],
+) -> StoreResult<std::collections::HashMap<Uuid, SubprocessorRevision>> {
+    let keys: Vec<String> = tool_ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<RevisionRow> = subprocessor_revisions::table
+        .filter(subprocessor_revisions::tool_id.eq_any(keys))
+        .order((
+            subprocessor_revisions::tool_id.asc(),
+            subprocessor_revisions::revision.desc(),
+        ))
+        .select(RevisionRow::as_select())
+        .load(conn)?;
+    let mut latest = std::collections::HashMap::new();
+    for row in rows {
+        let revision = row.into_domain()?;
+        // Newest first within a tool: keep the first seen.
+        latest.entry(revision.tool_id).or_insert(revision);
+    }
+    Ok(latest)
+}
+
 /// All revisions of a tool, oldest first.
 pub fn list(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<Vec<SubprocessorRevision>> {
     subprocessor_revisions::table

@@ -151,6 +151,18 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Tool> {
         .into_domain()
 }
 
+/// Several tools in one query; missing ids are simply absent.
+pub fn get_many(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<Tool>> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    tools::table
+        .filter(tools::id.eq_any(keys))
+        .select(ToolRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(ToolRow::into_domain)
+        .collect()
+}
+
 pub fn get_by_slug(conn: &mut DbConnection, slug: &str) -> StoreResult<Tool> {
     tools::table
         .filter(tools::slug.eq(slug))
