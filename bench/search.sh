@@ -156,18 +156,6 @@ mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
     echo "Each toolreg figure is followed by the same binary's ceiling route"
     echo "(\`/bench/ceiling/{bytes}\`: the mean body size of the mix, precomputed) under the same load."
     echo
-    printf '%s\n' "${results[@]}" | python3 -c '
-import json, sys
-rows = [json.loads(l) for l in sys.stdin]
-print("| scenario | req/s | p50 ms | p99 ms | non-2xx | vs ceiling (req/s) |")
-print("|---|---:|---:|---:|---:|---:|")
-ceiling = None
-for i, r in enumerate(rows):
-    ratio = ""
-    nxt = rows[i + 1] if i + 1 < len(rows) else None
-    if nxt and "ceiling" in nxt["name"] and "ceiling" not in r["name"]:
-        ratio = f"{r[\"rps\"] / nxt[\"rps\"]:.2f}"
-    print(f"| {r[\"name\"]} | {r[\"rps\"]:.0f} | {r[\"p50_ms\"]:.2f} | {r[\"p99_ms\"]:.2f} | {r[\"non_2xx\"]} | {ratio} |")
-'
+    printf '%s\n' "${results[@]}" | python3 bench/search/report.py
 } >"$report"
 cat "$report"

@@ -8,33 +8,30 @@ use std::time::{Duration, Instant};
 use toolreg_search::test_support::{MeiliServer, MASTER_KEY};
 use toolreg_tests::{client, link, Api, Server};
 
-/// Poll `probe` until it gives a value; fail naming `what` after 30 s.
-/// The deadline is for a broken indexer, not a performance claim (the
-/// benchmark measures how fast a change becomes searchable).
-fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(found) = probe() {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn get_json(http: &reqwest::blocking::Client, url: &str) -> (u16, Value) {
     let r = http.get(url).send().expect("GET");
     let status = r.status().as_u16();
     (status, r.json().unwrap_or(Value::Null))
 }
 
-/// The search check of `/readyz` once the index has caught up with the log.
+/// The search check of `/readyz` once the index has caught up with the log;
+/// on a timeout, the last answer and the server's log say why. The deadline
+/// is for a broken indexer, not a performance claim (it polls every 200 ms).
 fn caught_up(http: &reqwest::blocking::Client, server: &Server) -> Value {
-    wait_for("the search index to catch up", || {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
         let (status, body) = get_json(http, &server.url("/readyz"));
         let search = body["checks"]["search"].clone();
-        (status == 200 && search["status"] == "ok" && search["behind"] == 0).then_some(search)
-    })
+        if status == 200 && search["status"] == "ok" && search["behind"] == 0 {
+            return search;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the search index did not catch up; /readyz answered {status} {body}; log:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn first_hit(http: &reqwest::blocking::Client, server: &Server, q: &str) -> Value {

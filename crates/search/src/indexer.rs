@@ -51,6 +51,16 @@ impl IndexerStatus {
     }
 }
 
+/// Following never ends but by a panic; then `/readyz` must say the index
+/// is failing rather than show its last good state forever.
+struct FailingOnExit<'a>(&'a IndexerStatus);
+
+impl Drop for FailingOnExit<'_> {
+    fn drop(&mut self) {
+        self.0.failing.store(true, Ordering::Release);
+    }
+}
+
 pub struct Indexer<I> {
     pool: DbPool,
     index: Arc<I>,
@@ -127,12 +137,17 @@ impl<I: SearchIndex> Indexer<I> {
     {
         let status = Arc::new(IndexerStatus::default());
         let shared = Arc::clone(&status);
+        // IO as well as time: the index's HTTP client (Meilisearch) may open
+        // connections from this runtime.
         let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
+            .enable_all()
             .build()?;
         std::thread::Builder::new()
             .name("search-indexer".into())
-            .spawn(move || runtime.block_on(self.follow(poll, &shared)))?;
+            .spawn(move || {
+                let _dies_loudly = FailingOnExit(&shared);
+                runtime.block_on(self.follow(poll, &shared))
+            })?;
         Ok(status)
     }
 

@@ -39,24 +39,24 @@ pub struct SearchParams {
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Level of the verdict in force (`not_assessed` when none is).
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub verdict_level: Vec<VerdictLevel>,
     /// Category key, e.g. `quiz`.
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, schema_with = category_values)]
     pub category: Vec<String>,
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub age_band: Vec<AgeBand>,
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub login_method: Vec<LoginMethod>,
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub platform: Vec<Platform>,
     /// Whether personal data leaves the EEA (latest subprocessor revision).
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub third_country: Vec<ThirdCountryTransfer>,
     /// Vendor (organisation id).
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub vendor: Vec<Uuid>,
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, max_items = 20)]
     pub processes_personal_data: Vec<ProcessesPersonalData>,
     /// Facets to count among the matching tools, comma-separated or repeated.
     #[param(style = Form, explode)]
@@ -69,6 +69,21 @@ pub struct SearchParams {
     /// `next_cursor` from the previous page.
     #[param(max_length = 64)]
     pub cursor: Option<String>,
+}
+
+/// The `category` filter's values: like a tool's category keys, 1–100
+/// characters each, at most `MAX_FILTER_VALUES` of them.
+fn category_values() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(100)),
+        )
+        .max_items(Some(MAX_FILTER_VALUES))
+        .build()
 }
 
 fn bad(param: &str, message: impl Into<String>) -> Problem {

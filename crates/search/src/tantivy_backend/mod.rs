@@ -138,7 +138,7 @@ impl TantivyIndex {
     fn search_now(&self, query: &SearchQuery) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let parsed = terms::parse(&query.text, &mut self.stemmer.clone());
-        let tantivy_query = query_builder::build(query, &parsed, &self.fields);
+        let tantivy_query = query_builder::build(query, &parsed, &self.fields)?;
         let top = TopDocs::with_limit(query.limit.max(1)).and_offset(query.offset);
         let aggregations = facets::collector(&query.facets);
         let by_score = query.sort == SortOrder::Relevance && !parsed.is_empty();
@@ -186,7 +186,7 @@ impl TantivyIndex {
             return Ok(Vec::new());
         }
         let name_only = [(self.fields.name, 1.0)];
-        let query: Box<dyn Query> = query_builder::text_query(&parsed, &name_only);
+        let query: Box<dyn Query> = query_builder::text_query(&parsed, &name_only)?;
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         top.into_iter()
             .take(limit)
