@@ -250,8 +250,14 @@ fn forbid_control_characters(doc: &mut Value) {
                     _ => continue,
                 };
                 if let Some(schema) = p.get_mut("schema") {
-                    if is_free_text(schema) {
-                        schema["pattern"] = json!(pattern);
+                    // A repeatable parameter's values are its items.
+                    let target = if schema["type"] == "array" {
+                        &mut schema["items"]
+                    } else {
+                        schema
+                    };
+                    if is_free_text(target) {
+                        target["pattern"] = json!(pattern);
                     }
                 }
             }

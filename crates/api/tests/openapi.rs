@@ -378,3 +378,36 @@ fn error_responses_are_documented_where_they_occur() {
         }
     }
 }
+
+/// Every free-text query value, repeatable ones included, says it may not
+/// hold control characters (the request guard refuses them): a generated
+/// client or fuzzer must not send what the service will refuse.
+#[test]
+fn every_free_text_query_value_forbids_control_characters() {
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] != "query" {
+                    continue;
+                }
+                let schema = &p["schema"];
+                let value = if schema["type"] == "array" {
+                    &schema["items"]
+                } else {
+                    schema
+                };
+                let free_text = value["type"] == "string"
+                    && value.get("format").is_none()
+                    && value.get("enum").is_none();
+                if free_text {
+                    assert!(
+                        value["pattern"].is_string(),
+                        "{method} {path} ?{}: {value}",
+                        p["name"]
+                    );
+                }
+            }
+        }
+    }
+}
