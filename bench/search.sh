@@ -140,7 +140,7 @@ mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 {
     echo "# Search benchmark, ${day}"
     echo
-    echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates bench || echo ' (with uncommitted changes)')."
+    echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates bench ':!bench/results' || echo ' (with uncommitted changes)')."
     echo "Machine: ${cpu}, $(nproc) cores, ${mem}; $(uname -sr). Load generator (wrk, 2 threads, ${CONNECTIONS} connections, ${DURATION} per figure) and Meilisearch $("$meili_bin" --version | awk '{print $2}') on the same machine."
     echo "Data: the sample data plus ${TOOLS} generated tools (SQLite, release build)."
     echo
