@@ -95,20 +95,7 @@ measure() { # name wrk-args...
     local name="$1" out
     shift
     out="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@")"
-    python3 - "$name" "$out" <<'PY'
-import json, re, sys
-name, text = sys.argv[1], sys.argv[2]
-def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s)", v)
-    n, u = float(m.group(1)), m.group(2)
-    return n / 1000 if u == "us" else n * 1000 if u == "s" else n
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(json.dumps({"name": name, "rps": rps, "p50_ms": p50, "p99_ms": p99,
-                  "non_2xx": int(errors.group(1)) if errors else 0}))
-PY
+    python3 bench/wrk_summary.py "$name" "$out"
 }
 
 mix="bench/search/mix.lua"

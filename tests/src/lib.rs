@@ -251,6 +251,51 @@ impl Api {
         body
     }
 
+    /// As the drafter: start an assessment of `tool_id` by the reviewer
+    /// organisation and save a draft verdict — approved with one mandatory
+    /// condition — with `summary`. The assessment's id and the draft's ETag.
+    pub fn draft_verdict(
+        &self,
+        tool_id: &str,
+        reviewer_org: &serde_json::Value,
+        summary: &str,
+    ) -> (String, String) {
+        let assessment = self.created(
+            "/assessments",
+            &self.drafter,
+            &serde_json::json!({"kind": "dpia", "title": "DPIA", "tool_ids": [tool_id], "reviewer_org_id": reviewer_org["id"]}),
+        );
+        let id = assessment["id"].as_str().expect("id").to_string();
+        let draft = serde_json::json!({
+            "level": "approved_with_conditions", "summary": summary,
+            "rationale": "Vurdert.", "change_note": "Første vurdering",
+            "conditions": [{"text": "Bruk Feide", "audience": "school_owner", "mandatory": true}],
+            "findings": [], "data_flows": []
+        });
+        let r = self.send(
+            reqwest::Method::PUT,
+            &format!("/assessments/{id}/draft"),
+            &self.drafter,
+            Some("\"draft-1\""),
+            Some(&draft),
+        );
+        assert_eq!(r.status(), 200, "saving the draft");
+        (id, etag(&r))
+    }
+
+    /// As the publisher (four eyes: not the drafter), publish the draft
+    /// whose ETag is `draft_etag`; must answer 201.
+    pub fn publish(&self, assessment: &str, draft_etag: &str) {
+        let r = self.send(
+            reqwest::Method::POST,
+            &format!("/assessments/{assessment}/publish"),
+            &self.publisher,
+            Some(draft_etag),
+            None,
+        );
+        assert_eq!(r.status(), 201, "publishing");
+    }
+
     /// The ETag and body of a resource as `as_` reads it.
     pub fn read(&self, path: &str, as_: &str) -> (String, serde_json::Value) {
         let r = self.send(reqwest::Method::GET, path, as_, None, None);

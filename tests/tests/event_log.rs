@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use toolreg_tests::{etag, link, Api, TestDb};
+use toolreg_tests::{link, Api, TestDb};
 
 fn tool_input(vendor: &Value, slug: &str, summary: &str) -> Value {
     json!({
@@ -112,26 +112,7 @@ fn every_change_is_in_the_event_log_and_the_audit_trail() {
     let (_, transferring) = api.read("/tools?has_third_country_transfer=true", &api.drafter);
     assert_eq!(transferring["items"][0]["slug"], "kahoot");
 
-    let assessment = api.created(
-        "/assessments",
-        &api.drafter,
-        &json!({"kind": "dpia", "title": "DPIA", "tool_ids": [tool_id], "reviewer_org_id": reviewer["id"]}),
-    );
-    let a = assessment["id"].as_str().expect("id").to_string();
-    let draft = json!({
-        "level": "approved_with_conditions", "summary": "UTKAST-HEMMELIG",
-        "rationale": "Vurdert.", "change_note": "Første",
-        "conditions": [{"text": "Bruk Feide", "audience": "school_owner", "mandatory": true}],
-        "findings": [], "data_flows": []
-    });
-    let r = api.send(
-        reqwest::Method::PUT,
-        &format!("/assessments/{a}/draft"),
-        &api.drafter,
-        Some("\"draft-1\""),
-        Some(&draft),
-    );
-    assert_eq!(r.status(), 200);
+    let (a, draft) = api.draft_verdict(&tool_id, &reviewer, "UTKAST-HEMMELIG");
     let before_publish = events_after(&api, 0, 50);
     assert_eq!(
         types(&before_publish),
@@ -146,14 +127,7 @@ fn every_change_is_in_the_event_log_and_the_audit_trail() {
         .expect("json")
         .contains("UTKAST-HEMMELIG"));
 
-    let r = api.send(
-        reqwest::Method::POST,
-        &format!("/assessments/{a}/publish"),
-        &api.publisher,
-        Some(&etag(&r)),
-        None,
-    );
-    assert_eq!(r.status(), 201);
+    api.publish(&a, &draft);
     let r = api.post(
         &format!("/assessments/{a}/withdraw"),
         &api.publisher,

@@ -60,39 +60,6 @@ fn tool_input(vendor: &Value) -> Value {
     })
 }
 
-/// Draft and publish a verdict on `tool_id` (four eyes: one drafts, the
-/// other publishes).
-fn publish_verdict(api: &Api, tool_id: &str, reviewer: &Value) {
-    let assessment = api.created(
-        "/assessments",
-        &api.drafter,
-        &json!({"kind": "dpia", "title": "DPIA Fjordkviss", "tool_ids": [tool_id], "reviewer_org_id": reviewer["id"]}),
-    );
-    let a = assessment["id"].as_str().expect("id");
-    let draft = json!({
-        "level": "approved_with_conditions", "summary": "Kan brukes med Feide-pålogging.",
-        "rationale": "Vurdert.", "change_note": "Første vurdering",
-        "conditions": [{"text": "Bruk Feide", "audience": "school_owner", "mandatory": true}],
-        "findings": [], "data_flows": []
-    });
-    let r = api.send(
-        reqwest::Method::PUT,
-        &format!("/assessments/{a}/draft"),
-        &api.drafter,
-        Some("\"draft-1\""),
-        Some(&draft),
-    );
-    assert_eq!(r.status(), 200);
-    let r = api.send(
-        reqwest::Method::POST,
-        &format!("/assessments/{a}/publish"),
-        &api.publisher,
-        Some(&toolreg_tests::etag(&r)),
-        None,
-    );
-    assert_eq!(r.status(), 201);
-}
-
 #[test]
 fn a_publish_the_index_missed_before_a_crash_is_found_after_the_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -121,7 +88,8 @@ fn a_publish_the_index_missed_before_a_crash_is_found_after_the_restart() {
     // A process that does not follow the log publishes, and is killed
     // before anything updates the index.
     let api = Api::start(dir.path(), &[no_seed, ("TOOLREG_SEARCH_FOLLOW", "false")]);
-    publish_verdict(&api, &tool_id, &reviewer);
+    let (assessment, draft) = api.draft_verdict(&tool_id, &reviewer, "Kan brukes med Feide.");
+    api.publish(&assessment, &draft);
     let (_, ready) = get_json(&api.http, &api.server.url("/readyz"));
     assert_eq!(ready["checks"]["search"]["following"], false, "{ready}");
     assert_eq!(

@@ -9,6 +9,14 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A runtime for a test to drive the async index with.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a test runtime")
+}
+
 pub const MASTER_KEY: &str = "toolreg-test-master-key-0123456789";
 
 /// Where the server binary is, if anywhere.

@@ -9,14 +9,7 @@ use toolreg_search::index::{IndexBatch, SearchIndex};
 use toolreg_search::meili::MeiliIndex;
 use toolreg_search::query::{Facet, SearchQuery, SortOrder};
 use toolreg_search::tantivy_backend::TantivyIndex;
-use toolreg_search::test_support::{MeiliServer, MASTER_KEY};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a test runtime")
-}
+use toolreg_search::test_support::{runtime, MeiliServer, MASTER_KEY};
 
 #[test]
 fn tantivy_keeps_the_contract() {

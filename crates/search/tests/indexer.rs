@@ -10,18 +10,11 @@ use toolreg_search::indexer::Indexer;
 use toolreg_search::meili::MeiliIndex;
 use toolreg_search::query::{Facet, SearchQuery};
 use toolreg_search::tantivy_backend::TantivyIndex;
-use toolreg_search::test_support::{MeiliServer, MASTER_KEY};
+use toolreg_search::test_support::{runtime, MeiliServer, MASTER_KEY};
 use toolreg_store::test_fixtures::{ctx, draft, tool, tool_input, vendor};
 use toolreg_store::test_support::TestDb;
 use toolreg_store::{ops, seed};
 use uuid::Uuid;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a test runtime")
-}
 
 #[test]
 fn tantivy_follows_the_event_log() {
