@@ -163,67 +163,22 @@ impl SearchParams {
             Some(c) => decode_cursor(c)?,
             None => 0,
         };
-        let mut filters: BTreeMap<Facet, Vec<String>> = BTreeMap::new();
-        let mut add = |facet: Facet, values: Vec<String>| {
-            if !values.is_empty() {
-                filters.insert(facet, values);
-            }
-        };
-        let text =
-            |values: &[_]| -> Vec<String> { values.iter().map(|v: &&str| v.to_string()).collect() };
-        add(
-            Facet::VerdictLevel,
-            text(
-                &self
-                    .verdict_level
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>(),
+        let filters: BTreeMap<Facet, Vec<String>> = [
+            (Facet::VerdictLevel, codes(&self.verdict_level)),
+            (Facet::Category, self.category),
+            (Facet::AgeBand, codes(&self.age_band)),
+            (Facet::LoginMethod, codes(&self.login_method)),
+            (Facet::Platform, codes(&self.platform)),
+            (Facet::ThirdCountry, codes(&self.third_country)),
+            (Facet::Vendor, codes(&self.vendor)),
+            (
+                Facet::ProcessesPersonalData,
+                codes(&self.processes_personal_data),
             ),
-        );
-        add(Facet::Category, self.category);
-        add(
-            Facet::AgeBand,
-            text(&self.age_band.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-        );
-        add(
-            Facet::LoginMethod,
-            text(
-                &self
-                    .login_method
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        add(
-            Facet::Platform,
-            text(&self.platform.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-        );
-        add(
-            Facet::ThirdCountry,
-            text(
-                &self
-                    .third_country
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        add(
-            Facet::Vendor,
-            self.vendor.iter().map(Uuid::to_string).collect(),
-        );
-        add(
-            Facet::ProcessesPersonalData,
-            text(
-                &self
-                    .processes_personal_data
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-        );
+        ]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .collect();
         Ok(SearchQuery {
             text: self.q.unwrap_or_default(),
             filters,
@@ -233,6 +188,11 @@ impl SearchParams {
             offset,
         })
     }
+}
+
+/// Filter values as the index holds them: the codes of enums, ids as text.
+fn codes<T: ToString>(values: &[T]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
 }
 
 #[derive(Serialize, Deserialize)]
