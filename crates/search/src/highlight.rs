@@ -7,6 +7,7 @@ use crate::document::{SearchDocument, SEARCHABLE};
 use crate::norwegian::{is_stop_word, words, WordStemmer};
 use crate::terms::{ParsedQuery, QueryWord};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Longest fragment shown, in characters.
 const FRAGMENT_CHARS: usize = 160;
@@ -25,36 +26,60 @@ pub struct Highlight {
     pub matches: Vec<[usize; 2]>,
 }
 
-/// Highlights in field order (name first); at most one per field, from the
-/// first of its texts that matched.
-pub fn highlights(
-    parsed: &ParsedQuery,
-    doc: &SearchDocument,
-    stemmer: &mut WordStemmer,
-) -> Vec<Highlight> {
-    if parsed.is_empty() {
-        return Vec::new();
-    }
-    let wanted: Vec<&QueryWord> = parsed.all_words().collect();
-    let mut out = Vec::new();
-    for field in SEARCHABLE {
-        for text in doc.texts(field.name) {
-            let spans: Vec<(usize, usize)> = words(text)
-                .into_iter()
-                .filter(|w| !is_stop_word(&w.text))
-                .filter(|w| {
-                    let stem = stemmer.stem(&w.text);
-                    wanted.iter().any(|q| word_matches(&w.text, &stem, q))
-                })
-                .map(|w| (w.start, w.end))
-                .collect();
-            if !spans.is_empty() {
-                out.push(fragment(field.name, text, &spans));
-                break;
-            }
+/// Highlights the hits of one query. Remembers, per word of the hits' texts,
+/// whether it matched: the hits of one query share most of their words
+/// (vendors, subprocessors, categories), and stemming and typo distances
+/// were a fifth of a search's time before.
+pub struct Highlighter<'q> {
+    wanted: Vec<&'q QueryWord>,
+    stemmer: WordStemmer,
+    seen: HashMap<String, bool>,
+}
+
+impl<'q> Highlighter<'q> {
+    pub fn new(parsed: &'q ParsedQuery) -> Self {
+        Self {
+            wanted: parsed.all_words().collect(),
+            stemmer: WordStemmer::default(),
+            seen: HashMap::new(),
         }
     }
-    out
+
+    /// Highlights in field order (name first); at most one per field, from
+    /// the first of its texts that matched.
+    pub fn highlights(&mut self, doc: &SearchDocument) -> Vec<Highlight> {
+        if self.wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for field in SEARCHABLE {
+            for text in doc.texts(field.name) {
+                let spans: Vec<(usize, usize)> = words(text)
+                    .into_iter()
+                    .filter(|w| self.matches(&w.text))
+                    .map(|w| (w.start, w.end))
+                    .collect();
+                if !spans.is_empty() {
+                    out.push(fragment(field.name, text, &spans));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a word of a text (folded) matches one of the query's words.
+    fn matches(&mut self, folded: &str) -> bool {
+        if let Some(known) = self.seen.get(folded) {
+            return *known;
+        }
+        let matched = !is_stop_word(folded) && {
+            let stem = self.stemmer.stem(folded);
+            self.wanted.iter().any(|q| word_matches(folded, &stem, q))
+        };
+        self.seen.insert(folded.to_string(), matched);
+        matched
+    }
 }
 
 /// Whether a word of a text (folded, and its stem) matches a query word.

@@ -141,8 +141,9 @@ impl SearchResults {
     }
 }
 
-/// A tool name for a search box.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A tool name for a search box. Read from a stored document by its
+/// fields of these names; the rest is skipped, not decoded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Suggestion {
     pub id: uuid::Uuid,
     pub slug: String,

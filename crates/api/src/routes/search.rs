@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use toolreg_core::tool::{AgeBand, LoginMethod, Platform, ProcessesPersonalData};
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_search::document::IndexedVerdict;
-use toolreg_search::highlight::{highlights, Highlight};
+use toolreg_search::highlight::{Highlight, Highlighter};
 use toolreg_search::norwegian::WordStemmer;
 use toolreg_search::query::{
     Facet, SearchQuery, SortOrder, ThirdCountryTransfer, MAX_DEPTH, MAX_SUGGESTIONS,
@@ -363,8 +363,8 @@ pub async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     let query = SearchParams::parse(req.query_string())?.into_query()?;
     let service = search_state(&state)?;
     let found = service.index.search(&query).await.map_err(unavailable)?;
-    let mut stemmer = WordStemmer::default();
-    let terms = toolreg_search::terms::parse(&query.text, &mut stemmer);
+    let terms = toolreg_search::terms::parse(&query.text, &mut WordStemmer::default());
+    let mut highlighter = Highlighter::new(&terms);
     let shown = query.offset + found.hits.len();
     let more = found.hits.len() == query.limit
         && (shown as u64) < found.estimated_total
@@ -403,7 +403,7 @@ pub async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
             .hits
             .into_iter()
             .map(|hit| {
-                let marked = highlights(&terms, &hit.document, &mut stemmer);
+                let marked = highlighter.highlights(&hit.document);
                 hit_body(hit.document, hit.score, marked)
             })
             .collect(),

@@ -4,6 +4,7 @@
 //! sequence they reflect are written in one atomic commit.
 
 mod facets;
+mod lazy_union;
 mod query_builder;
 mod schema;
 
@@ -126,7 +127,12 @@ impl TantivyIndex {
         Term::from_field_text(self.fields.id, &id.to_string())
     }
 
-    fn load(&self, searcher: &Searcher, address: DocAddress) -> Result<SearchDocument> {
+    /// A hit's stored document, or the part of it `T` has fields for.
+    fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> Result<T> {
         let stored: TantivyDocument = searcher.doc(address)?;
         let bytes = stored
             .get_first(self.fields.source)
@@ -190,14 +196,7 @@ impl TantivyIndex {
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         top.into_iter()
             .take(limit)
-            .map(|(_, address)| {
-                let doc = self.load(&searcher, address)?;
-                Ok(Suggestion {
-                    id: doc.id,
-                    slug: doc.slug,
-                    name: doc.name,
-                })
-            })
+            .map(|(_, address)| self.load::<Suggestion>(&searcher, address))
             .collect()
     }
 

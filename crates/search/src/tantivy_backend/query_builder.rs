@@ -7,6 +7,7 @@
 //! field it is matched in: building a Levenshtein DFA (distance 2 above
 //! all) costs more than matching it, and a word is matched in five fields.
 
+use super::lazy_union::LazyUnionQuery;
 use super::schema::Fields;
 use crate::query::{Facet, SearchQuery};
 use crate::terms::{ParsedQuery, QueryWord};
@@ -61,14 +62,11 @@ pub fn text_query(
                 .iter()
                 .map(|w| word_query(w, fields))
                 .collect::<tantivy::Result<Vec<_>>>()?;
-            alternatives.push((Occur::Should, one_or_all(all)));
+            alternatives.push(one_or_all(all));
         }
-        units.push((
-            Occur::Must,
-            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
-        ));
+        units.push(any_of(alternatives));
     }
-    Ok(Box::new(BooleanQuery::new(units)))
+    Ok(one_or_all(units))
 }
 
 fn one_or_all(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
@@ -94,20 +92,25 @@ fn word_query(word: &QueryWord, fields: &[(Field, f32)]) -> tantivy::Result<Box<
         };
         Ok(Arc::new(query.automaton()?))
     };
-    let typo = match word.distance {
-        0 => None,
+    // A prefix automaton accepts whatever the typo automaton of the same
+    // word and distance accepts (a word is a prefix of itself), so the last
+    // word needs only the prefix one: one union clause less per field.
+    let typo = match (word.distance, word.prefix) {
+        (0, _) | (_, true) => None,
         _ => Some(automaton(&word.stem, false)?),
     };
     let mut prefix_forms = Vec::new();
     if word.prefix {
         prefix_forms.push(automaton(&word.stem, true)?);
-        if word.folded != word.stem {
+        // The stem is mostly a prefix of the typed word; then the typed
+        // word's prefixes are the stem's already.
+        if !word.folded.starts_with(&word.stem) {
             prefix_forms.push(automaton(&word.folded, true)?);
         }
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Vec<Box<dyn Query>> = Vec::new();
     let mut add = |q: Box<dyn Query>, boost: f32| {
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        clauses.push(Box::new(BoostQuery::new(q, boost)));
     };
     let shared = |field: Field, automaton: &Arc<DfaWrapper>| -> Box<dyn Query> {
         Box::new(SharedAutomatonQuery {
@@ -128,7 +131,17 @@ fn word_query(word: &QueryWord, fields: &[(Field, f32)]) -> tantivy::Result<Box<
             add(shared(field, form), weight * PREFIX);
         }
     }
-    Ok(Box::new(BooleanQuery::new(clauses)))
+    Ok(any_of(clauses))
+}
+
+/// Any of the queries, scored as their sum; one query as itself.
+fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        if let Some(q) = queries.pop() {
+            return q;
+        }
+    }
+    Box::new(LazyUnionQuery::new(queries))
 }
 
 /// Filters: every facet must match one of its values.
