@@ -24,6 +24,14 @@ crate::string_enum! {
         /// A bulk load (seed or import): one entry for the load as a whole;
         /// its publications have their own `Publish` entries.
         BulkLoad => "bulk.load",
+        SubscriptionCreate => "subscription.create",
+        SubscriptionUpdate => "subscription.update",
+        SubscriptionPause => "subscription.pause",
+        SubscriptionResume => "subscription.resume",
+        /// The registry stopped it: the receiver answered 410 Gone.
+        SubscriptionDisable => "subscription.disable",
+        SubscriptionDelete => "subscription.delete",
+        SubscriptionRotateSecret => "subscription.rotate_secret",
     }
 }
 
@@ -45,6 +53,7 @@ pub enum Target {
     },
     /// A bulk load, named by an id of its own.
     Load(Uuid),
+    Subscription(Uuid),
 }
 
 impl Target {
@@ -67,6 +76,7 @@ impl fmt::Display for Target {
                 version,
             } => write!(f, "assessments/{assessment}/versions/{version}"),
             Target::Load(id) => write!(f, "loads/{id}"),
+            Target::Subscription(id) => write!(f, "subscriptions/{id}"),
         }
     }
 }

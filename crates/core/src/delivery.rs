@@ -1,26 +1,36 @@
-//! Deliveries: one event to one subscription, retried with backoff.
+//! Deliveries: one event (or a test message) to one subscription, tried
+//! until it arrives or is given up as dead. When to retry is
+//! toolreg-notify's policy; this is what the store keeps.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 crate::string_enum! {
     pub enum DeliveryStatus {
+        /// Waiting for its next attempt.
         Pending => "pending",
+        /// Claimed by a worker until its lease runs out.
         InFlight => "in_flight",
         Delivered => "delivered",
-        /// Gave up after the last attempt; kept for the subscriber to see.
-        Failed => "failed",
+        /// Given up after the last attempt; kept for the subscriber to see
+        /// and to redeliver.
+        Dead => "dead",
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
+    /// Also the message's `webhook-id` (`msg_` and this id), the same on
+    /// every attempt so a receiver can drop a repeat.
     pub id: Uuid,
     pub subscription_id: Uuid,
-    pub event_id: Uuid,
+    /// The event delivered; none for a test message.
+    pub event_id: Option<Uuid>,
     pub status: DeliveryStatus,
     pub attempts: i32,
+    pub first_attempt_at: Option<DateTime<Utc>>,
     pub next_attempt_at: DateTime<Utc>,
     pub lease_until: Option<DateTime<Utc>>,
     pub last_status_code: Option<i32>,
@@ -29,28 +39,28 @@ pub struct Delivery {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Exponential backoff: 30 s doubled per attempt, capped at 6 hours, for at
-/// most `MAX_ATTEMPTS` attempts (about two days in all).
-pub const MAX_ATTEMPTS: i32 = 12;
-
-pub fn backoff_after(attempts: i32) -> Option<Duration> {
-    if attempts >= MAX_ATTEMPTS {
-        return None;
+impl Delivery {
+    /// The Standard Webhooks message id.
+    pub fn webhook_id(&self) -> String {
+        format!("msg_{}", self.id.simple())
     }
-    let exp = attempts.clamp(0, 20) as u32;
-    let secs = 30i64.saturating_mul(1i64 << exp).min(6 * 3600);
-    Some(Duration::seconds(secs))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_then_caps_then_stops() {
-        assert_eq!(backoff_after(0), Some(Duration::seconds(30)));
-        assert_eq!(backoff_after(1), Some(Duration::seconds(60)));
-        assert_eq!(backoff_after(10), Some(Duration::seconds(6 * 3600)));
-        assert_eq!(backoff_after(MAX_ATTEMPTS), None);
-    }
+/// How an attempt ended, as the store records it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttemptOutcome {
+    Delivered {
+        status_code: i32,
+    },
+    /// Failed; try again at `next_attempt_at`.
+    Retry {
+        status_code: Option<i32>,
+        error: String,
+        next_attempt_at: DateTime<Utc>,
+    },
+    /// Failed for the last time.
+    Dead {
+        status_code: Option<i32>,
+        error: String,
+    },
 }

@@ -1,5 +1,6 @@
 //! Subscriptions: a municipality asks to hear about changes to some tools,
-//! vendors or categories, above a severity, by webhook or feed.
+//! vendors or categories, of some event types, from a severity up, by
+//! webhook or e-mail.
 
 use crate::event::{EventType, Severity};
 use crate::validation::{check_web_url, Validate, Violations};
@@ -7,25 +8,63 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Most ids or categories a scope may list, and most e-mail addresses.
+pub const MAX_SCOPE_ITEMS: usize = 500;
+pub const MAX_ADDRESSES: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SubscriptionScope {
+    /// These tools.
     Tools { ids: Vec<Uuid> },
+    /// Every tool of these vendors.
     Vendors { ids: Vec<Uuid> },
+    /// Every tool in one of these categories.
     Categories { categories: Vec<String> },
+    /// Every tool.
     All,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Channel {
-    /// Deliveries are POSTed and signed with HMAC-SHA256 over the body.
-    Webhook { url: String, secret: String },
-    /// The subscriber polls its feed; nothing is pushed.
-    Feed,
+crate::string_enum! {
+    /// How often e-mail is sent: each event on its own, or one message a
+    /// day or a week grouping them by tool.
+    pub enum Digest {
+        Immediate => "immediate",
+        Daily => "daily",
+        Weekly => "weekly",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Channel {
+    /// Each event is POSTed to the URL, signed by the Standard Webhooks
+    /// specification with a secret the server makes.
+    Webhook { url: String },
+    /// Each event, or a digest, is e-mailed to the addresses.
+    Email {
+        addresses: Vec<String>,
+        digest: Digest,
+    },
+}
+
+crate::string_enum! {
+    pub enum SubscriptionStatus {
+        Active => "active",
+        /// Stopped by its owner; events are kept for it and sent on resume.
+        Paused => "paused",
+        /// Stopped by the registry: the receiver answered 410 Gone.
+        Disabled => "disabled",
+        /// Deleted by its owner; kept so past deliveries keep their
+        /// reference, shown to no one.
+        Deleted => "deleted",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionInput {
     pub scope: SubscriptionScope,
@@ -41,113 +80,118 @@ fn default_severity() -> Severity {
     Severity::Info
 }
 
+/// A plausible e-mail address: one `@`, something before it, a dotted
+/// domain after it, no spaces or angle brackets (which could smuggle
+/// headers). Delivery is the real test.
+pub fn check_email_address(value: &str) -> Result<(), &'static str> {
+    let plausible = value.len() <= 254
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if plausible {
+        Ok(())
+    } else {
+        Err("er ikke en gyldig e-postadresse")
+    }
+}
+
 impl Validate for SubscriptionInput {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        let empty = match &self.scope {
-            SubscriptionScope::Tools { ids } | SubscriptionScope::Vendors { ids } => ids.is_empty(),
-            SubscriptionScope::Categories { categories } => categories.is_empty(),
-            SubscriptionScope::All => false,
+        let count = match &self.scope {
+            SubscriptionScope::Tools { ids } | SubscriptionScope::Vendors { ids } => {
+                Some(ids.len())
+            }
+            SubscriptionScope::Categories { categories } => Some(categories.len()),
+            SubscriptionScope::All => None,
         };
-        if empty {
-            out.push(
+        match count {
+            Some(0) => out.push(
                 format!("{p}/scope"),
                 "avgrensningen må nevne minst ett element",
-            );
+            ),
+            Some(n) if n > MAX_SCOPE_ITEMS => out.push(
+                format!("{p}/scope"),
+                format!("avgrensningen kan nevne høyst {MAX_SCOPE_ITEMS} elementer"),
+            ),
+            _ => {}
         }
-        if let Channel::Webhook { url, secret } = &self.channel {
-            if let Some(u) = out.check(&format!("{p}/channel/url"), check_web_url(url)) {
-                if u.scheme() != "https"
-                    && !matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
-                {
+        match &self.channel {
+            Channel::Webhook { url } => {
+                out.check(&format!("{p}/channel/url"), check_web_url(url));
+            }
+            Channel::Email { addresses, .. } => {
+                if addresses.is_empty() || addresses.len() > MAX_ADDRESSES {
                     out.push(
-                        format!("{p}/channel/url"),
-                        "webhooks må bruke https (unntatt localhost)",
+                        format!("{p}/channel/addresses"),
+                        format!("oppgi mellom 1 og {MAX_ADDRESSES} e-postadresser"),
                     );
                 }
-            }
-            if secret.len() < 16 {
-                out.push(
-                    format!("{p}/channel/secret"),
-                    "hemmeligheten må ha minst 16 tegn",
-                );
+                for (i, address) in addresses.iter().enumerate() {
+                    out.check(
+                        &format!("{p}/channel/addresses/{i}"),
+                        check_email_address(address),
+                    );
+                }
             }
         }
     }
 }
 
 impl SubscriptionInput {
-    /// Whether an event of this type and severity passes the filters (scope
-    /// is matched by the store, which knows tools' vendors and categories).
+    /// Whether an event of this type and severity passes the filters.
     pub fn accepts(&self, event_type: EventType, severity: Severity) -> bool {
         severity >= self.min_severity
             && (self.event_types.is_empty() || self.event_types.contains(&event_type))
     }
+
+    /// Whether a tool is in scope.
+    pub fn covers(&self, tool: &ToolInScope) -> bool {
+        match &self.scope {
+            SubscriptionScope::All => true,
+            SubscriptionScope::Tools { ids } => ids.contains(&tool.id),
+            SubscriptionScope::Vendors { ids } => ids.contains(&tool.vendor_id),
+            SubscriptionScope::Categories { categories } => {
+                categories.iter().any(|c| tool.categories.contains(c))
+            }
+        }
+    }
+}
+
+/// What scope matching needs to know of the tool an event is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolInScope {
+    pub id: Uuid,
+    pub vendor_id: Uuid,
+    pub categories: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Subscription {
     pub id: Uuid,
     pub organisation_id: Uuid,
     #[serde(flatten)]
     pub input: SubscriptionInput,
-    pub active: bool,
+    pub status: SubscriptionStatus,
+    /// Why the registry disabled it, in Norwegian.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// Until when the previous signing secret also signs (after a rotation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    /// Increases with every change; the ETag.
+    pub version: i32,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sub() -> SubscriptionInput {
-        SubscriptionInput {
-            scope: SubscriptionScope::Tools {
-                ids: vec![Uuid::nil()],
-            },
-            event_types: vec![EventType::VerdictPublished],
-            min_severity: Severity::Warning,
-            channel: Channel::Webhook {
-                url: "https://kommune.example/hook".into(),
-                secret: "0123456789abcdef".into(),
-            },
-        }
-    }
-
-    #[test]
-    fn filters_by_type_and_severity() {
-        let s = sub();
-        assert!(s.accepts(EventType::VerdictPublished, Severity::Critical));
-        assert!(!s.accepts(EventType::VerdictPublished, Severity::Info));
-        assert!(!s.accepts(EventType::ToolUpdated, Severity::Critical));
-    }
-
-    #[test]
-    fn webhook_needs_https_and_a_real_secret() {
-        let mut s = sub();
-        s.channel = Channel::Webhook {
-            url: "http://kommune.example/hook".into(),
-            secret: "short".into(),
-        };
-        s.scope = SubscriptionScope::Vendors { ids: vec![] };
-        let errs = s.validate().err().unwrap_or_default();
-        let p: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
-        assert_eq!(p, ["/scope", "/channel/url", "/channel/secret"]);
-        s.channel = Channel::Webhook {
-            url: "http://127.0.0.1:9000/hook".into(),
-            secret: "0123456789abcdef".into(),
-        };
-        s.scope = SubscriptionScope::All;
-        assert_eq!(s.validate(), Ok(()));
-    }
-
-    #[test]
-    fn scope_is_tagged_json() {
-        let s: Result<SubscriptionScope, _> =
-            serde_json::from_str(r#"{"kind":"categories","categories":["quiz"]}"#);
-        assert_eq!(
-            s.ok(),
-            Some(SubscriptionScope::Categories {
-                categories: vec!["quiz".into()]
-            })
-        );
-    }
-}
+#[path = "subscription_tests.rs"]
+mod tests;

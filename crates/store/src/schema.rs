@@ -120,8 +120,14 @@ diesel::table! {
         event_types -> Text,
         min_severity -> Text,
         channel -> Text,
-        active -> Bool,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        secret -> Nullable<Text>,
+        previous_secret -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        version -> Integer,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -129,14 +135,23 @@ diesel::table! {
     deliveries (id) {
         id -> Text,
         subscription_id -> Text,
-        event_id -> Text,
+        event_id -> Nullable<Text>,
         status -> Text,
         attempts -> Integer,
+        first_attempt_at -> Nullable<Timestamp>,
         next_attempt_at -> Timestamp,
         lease_until -> Nullable<Timestamp>,
         last_status_code -> Nullable<Integer>,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_consumers (name) {
+        name -> Text,
+        last_sequence -> BigInt,
         updated_at -> Timestamp,
     }
 }
@@ -234,6 +249,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     subscriptions,
     deliveries,
+    event_consumers,
     submissions,
     documents,
     audit_entries,

@@ -1,10 +1,8 @@
 //! Store tests: every test runs on SQLite, and on PostgreSQL when
 //! TOOLREG_TEST_POSTGRES_URL is set.
 
-use chrono::Duration;
 use diesel::connection::SimpleConnection;
 use toolreg_core::assessment::{AssessmentInput, AssessmentKind, AssessmentStatus};
-use toolreg_core::delivery::DeliveryStatus;
 use toolreg_core::document::{DocumentInput, DocumentKind, Visibility};
 use toolreg_core::event::{EventType, Severity};
 use toolreg_core::organisation::{OrganisationInput, OrganisationKind};
@@ -14,7 +12,6 @@ use toolreg_core::submission::{
 use toolreg_core::subprocessor::{
     SubprocessorEntry, SubprocessorRevisionInput, SubprocessorRole, TransferMechanism,
 };
-use toolreg_core::subscription::{Channel, SubscriptionInput, SubscriptionScope};
 use toolreg_core::tool::LoginMethod;
 use toolreg_core::verdict::{ReviewedSubprocessors, VerdictLevel};
 use toolreg_store::tables::audit::Actor;
@@ -507,88 +504,6 @@ fn the_database_refuses_to_change_a_published_verdict() {
             verdict_version::get(conn, a, 1).ok(),
             Some(v1),
             "{backend}: unchanged"
-        );
-    });
-}
-
-#[test]
-fn deliveries_are_claimed_once_retried_with_backoff_and_reclaimed_after_lease() {
-    each_backend(|conn, backend| {
-        let org = vendor(conn, "Oslo kommune");
-        let sub_input = SubscriptionInput {
-            scope: SubscriptionScope::All,
-            event_types: vec![],
-            min_severity: Severity::Info,
-            channel: Channel::Webhook {
-                url: "https://kommune.example/hook".into(),
-                secret: "s".repeat(32),
-            },
-        };
-        let sub = subscription::create(conn, Uuid::now_v7(), org, &sub_input, at(1))
-            .expect("subscription");
-        assert_eq!(
-            subscription::list_for_organisation(conn, org)
-                .map(|s| s.len())
-                .ok(),
-            Some(1)
-        );
-        // Two real events: each registered tool announces itself.
-        tool(conn, "delivery-a", org);
-        tool(conn, "delivery-b", org);
-        let events = event::list_after(conn, 0, 10).expect("events");
-        let (e1, e2) = (events[0].id, events[1].id);
-        assert_eq!(delivery::enqueue(conn, sub.id, e1, at(1)).ok(), Some(true));
-        assert_eq!(
-            delivery::enqueue(conn, sub.id, e1, at(1)).ok(),
-            Some(false),
-            "{backend}: no duplicate"
-        );
-        assert_eq!(delivery::enqueue(conn, sub.id, e2, at(1)).ok(), Some(true));
-
-        let lease = Duration::seconds(60);
-        let claimed = delivery::claim_due(conn, at(1), lease, 10).expect("claim");
-        assert_eq!(claimed.len(), 2, "{backend}");
-        assert!(claimed.iter().all(|d| d.status == DeliveryStatus::InFlight));
-        assert!(
-            delivery::claim_due(conn, at(1), lease, 10)
-                .expect("claim")
-                .is_empty(),
-            "{backend}: leased"
-        );
-
-        delivery::mark_delivered(conn, claimed[0].id, 204, at(1)).expect("delivered");
-        let failed =
-            delivery::mark_failed(conn, claimed[1].id, Some(503), "Service Unavailable", at(1))
-                .expect("failed");
-        assert_eq!(
-            (failed.status, failed.attempts),
-            (DeliveryStatus::Pending, 1)
-        );
-        assert_eq!(
-            failed.next_attempt_at,
-            at(1) + Duration::seconds(60),
-            "{backend}: backoff after one attempt"
-        );
-        assert!(
-            delivery::claim_due(conn, at(1), lease, 10)
-                .expect("claim")
-                .is_empty(),
-            "{backend}: not due yet"
-        );
-        let retry =
-            delivery::claim_due(conn, at(1) + Duration::seconds(61), lease, 10).expect("claim");
-        assert_eq!(
-            retry.iter().map(|d| d.id).collect::<Vec<_>>(),
-            [claimed[1].id]
-        );
-
-        // A worker that dies leaves its lease to expire; another takes over.
-        let later = at(1) + Duration::seconds(61) + lease + Duration::seconds(1);
-        let reclaimed = delivery::claim_due(conn, later, lease, 10).expect("claim");
-        assert_eq!(reclaimed.len(), 1, "{backend}: expired lease is reclaimed");
-        assert_eq!(
-            delivery::get(conn, claimed[0].id).map(|d| d.status).ok(),
-            Some(DeliveryStatus::Delivered)
         );
     });
 }

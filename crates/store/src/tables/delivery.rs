@@ -1,26 +1,31 @@
-//! Deliveries: the job queue for webhooks. Claiming is where the
-//! backends differ: PostgreSQL uses `FOR UPDATE SKIP LOCKED` so many workers
-//! can claim at once; SQLite has a single writer, so a write transaction is
-//! already exclusive.
+//! Deliveries: the job queue for notifications. A worker claims due
+//! deliveries with a lease; one whose worker died is claimed again when
+//! the lease runs out, under the same id (at-least-once). Claiming is
+//! where the backends differ: PostgreSQL uses `FOR UPDATE SKIP LOCKED`
+//! so the workers of several server processes share the queue without
+//! waiting on each other; SQLite has one writer, so its write transaction
+//! is already exclusive.
 
 use crate::connection::DbConnection;
-use crate::error::{ConflictKind, Entity, StoreError, StoreResult};
+use crate::error::{Entity, StoreError, StoreResult};
 use crate::row::{parse_enum, parse_uuid};
 use crate::schema::deliveries;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use toolreg_core::delivery::{backoff_after, Delivery, DeliveryStatus};
+use toolreg_core::delivery::{AttemptOutcome, Delivery, DeliveryStatus};
+use toolreg_core::subscription::SubscriptionStatus;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = deliveries)]
-struct DeliveryRow {
+pub(crate) struct DeliveryRow {
     id: String,
     subscription_id: String,
-    event_id: String,
+    event_id: Option<String>,
     status: String,
     attempts: i32,
+    first_attempt_at: Option<NaiveDateTime>,
     next_attempt_at: NaiveDateTime,
     lease_until: Option<NaiveDateTime>,
     last_status_code: Option<i32>,
@@ -30,13 +35,35 @@ struct DeliveryRow {
 }
 
 impl DeliveryRow {
+    /// A new delivery, due at once.
+    pub(crate) fn new(subscription_id: Uuid, event_id: Option<Uuid>, now: DateTime<Utc>) -> Self {
+        Self {
+            id: Uuid::now_v7().to_string(),
+            subscription_id: subscription_id.to_string(),
+            event_id: event_id.map(|e| e.to_string()),
+            status: DeliveryStatus::Pending.as_str().to_string(),
+            attempts: 0,
+            first_attempt_at: None,
+            next_attempt_at: to_db(now),
+            lease_until: None,
+            last_status_code: None,
+            last_error: None,
+            created_at: to_db(now),
+            updated_at: to_db(now),
+        }
+    }
+
     fn into_domain(self) -> StoreResult<Delivery> {
         Ok(Delivery {
             id: parse_uuid("deliveries.id", &self.id)?,
             subscription_id: parse_uuid("deliveries.subscription_id", &self.subscription_id)?,
-            event_id: parse_uuid("deliveries.event_id", &self.event_id)?,
+            event_id: self
+                .event_id
+                .map(|e| parse_uuid("deliveries.event_id", &e))
+                .transpose()?,
             status: parse_enum("deliveries.status", &self.status)?,
             attempts: self.attempts,
+            first_attempt_at: self.first_attempt_at.map(from_db),
             next_attempt_at: from_db(self.next_attempt_at),
             lease_until: self.lease_until.map(from_db),
             last_status_code: self.last_status_code,
@@ -47,35 +74,33 @@ impl DeliveryRow {
     }
 }
 
-/// Queue an event for a subscription; queuing the same pair twice is a no-op.
-pub fn enqueue(
+/// Queue deliveries; a (subscription, event) pair already queued is left
+/// as it is. Returns how many were new.
+pub(crate) fn enqueue_rows(conn: &mut DbConnection, rows: &[DeliveryRow]) -> StoreResult<usize> {
+    let mut added = 0;
+    for chunk in rows.chunks(crate::ops::bulk::CHUNK) {
+        added += per_backend!(&mut *conn,
+            sqlite(c) => diesel::insert_or_ignore_into(deliveries::table).values(chunk).execute(c)?,
+            postgres(c) => diesel::insert_into(deliveries::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        );
+    }
+    Ok(added)
+}
+
+/// Queue a test message for a subscription.
+pub fn enqueue_test(
     conn: &mut DbConnection,
     subscription_id: Uuid,
-    event_id: Uuid,
     now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    let row = DeliveryRow {
-        id: Uuid::now_v7().to_string(),
-        subscription_id: subscription_id.to_string(),
-        event_id: event_id.to_string(),
-        status: DeliveryStatus::Pending.as_str().to_string(),
-        attempts: 0,
-        next_attempt_at: to_db(now),
-        lease_until: None,
-        last_status_code: None,
-        last_error: None,
-        created_at: to_db(now),
-        updated_at: to_db(now),
-    };
-    match diesel::insert_into(deliveries::table)
+) -> StoreResult<Delivery> {
+    let row = DeliveryRow::new(subscription_id, None, now);
+    diesel::insert_into(deliveries::table)
         .values(&row)
-        .execute(conn)
-        .map_err(StoreError::from)
-    {
-        Ok(_) => Ok(true),
-        Err(StoreError::Conflict(ConflictKind::Taken { .. })) => Ok(false),
-        Err(e) => Err(e),
-    }
+        .execute(conn)?;
+    row.into_domain()
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Delivery> {
@@ -94,26 +119,31 @@ struct ClaimedId {
     id: String,
 }
 
-const PG_CLAIM: &str =
-    "UPDATE deliveries SET status = 'in_flight', lease_until = $1, updated_at = $2
+/// Due: pending and its time has come, or in flight with a lapsed lease
+/// (its worker died). Only for active subscriptions: a paused or disabled
+/// one keeps its deliveries waiting.
+const PG_CLAIM: &str = "
+UPDATE deliveries SET status = 'in_flight', lease_until = $1, updated_at = $2
 WHERE id IN (
-    SELECT id FROM deliveries
-    WHERE (status = 'pending' AND next_attempt_at <= $2)
-       OR (status = 'in_flight' AND lease_until < $2)
-    ORDER BY next_attempt_at
+    SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE s.status = 'active'
+      AND ((d.status = 'pending' AND d.next_attempt_at <= $2)
+        OR (d.status = 'in_flight' AND d.lease_until < $2))
+    ORDER BY d.next_attempt_at
     LIMIT $3
-    FOR UPDATE SKIP LOCKED
+    FOR UPDATE OF d SKIP LOCKED
 )
 RETURNING id";
 
-/// Claim up to `limit` due deliveries (or ones whose lease ran out because a
-/// worker died) for `lease`. Returns them marked in flight.
+/// Claim up to `limit` due deliveries for `lease`; they come back in
+/// flight, oldest due first.
 pub fn claim_due(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
 ) -> StoreResult<Vec<Delivery>> {
+    use crate::schema::subscriptions;
     let until = to_db(now + lease);
     let at = to_db(now);
     let ids: Vec<String> = per_backend!(conn,
@@ -125,6 +155,8 @@ pub fn claim_due(
                     .eq(DeliveryStatus::InFlight.as_str())
                     .and(deliveries::lease_until.lt(at)));
             let ids: Vec<String> = deliveries::table
+                .inner_join(subscriptions::table)
+                .filter(subscriptions::status.eq(SubscriptionStatus::Active.as_str()))
                 .filter(due)
                 .order(deliveries::next_attempt_at.asc())
                 .limit(limit)
@@ -151,9 +183,103 @@ pub fn claim_due(
                 .collect()
         }
     );
+    let mut claimed = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::ops::bulk::CHUNK) {
+        claimed.extend(
+            deliveries::table
+                .filter(deliveries::id.eq_any(chunk))
+                .select(DeliveryRow::as_select())
+                .load(conn)?,
+        );
+    }
+    let mut claimed = claimed
+        .into_iter()
+        .map(DeliveryRow::into_domain)
+        .collect::<StoreResult<Vec<_>>>()?;
+    claimed.sort_by_key(|d| d.next_attempt_at);
+    Ok(claimed)
+}
+
+/// Record how attempts ended, all in one transaction. An attempt counts
+/// from its claim: `attempted_at` is when it was made.
+pub fn record(
+    conn: &mut DbConnection,
+    outcomes: &[(Delivery, AttemptOutcome)],
+    attempted_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    crate::write::write_transaction(conn, |conn| {
+        for (delivery, outcome) in outcomes {
+            let (status, code, error, next) = match outcome {
+                AttemptOutcome::Delivered { status_code } => (
+                    DeliveryStatus::Delivered,
+                    Some(*status_code),
+                    None,
+                    delivery.next_attempt_at,
+                ),
+                AttemptOutcome::Retry {
+                    status_code,
+                    error,
+                    next_attempt_at,
+                } => (
+                    DeliveryStatus::Pending,
+                    *status_code,
+                    Some(error.as_str()),
+                    *next_attempt_at,
+                ),
+                AttemptOutcome::Dead { status_code, error } => (
+                    DeliveryStatus::Dead,
+                    *status_code,
+                    Some(error.as_str()),
+                    delivery.next_attempt_at,
+                ),
+            };
+            let first = delivery.first_attempt_at.unwrap_or(attempted_at);
+            diesel::update(deliveries::table.find(delivery.id.to_string()))
+                .set((
+                    deliveries::status.eq(status.as_str()),
+                    deliveries::attempts.eq(delivery.attempts + 1),
+                    deliveries::first_attempt_at.eq(Some(to_db(first))),
+                    deliveries::next_attempt_at.eq(to_db(next)),
+                    deliveries::lease_until.eq(None::<NaiveDateTime>),
+                    deliveries::last_status_code.eq(code),
+                    deliveries::last_error
+                        .eq(error.map(|e| e.chars().take(2000).collect::<String>())),
+                    deliveries::updated_at.eq(to_db(attempted_at)),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Send a delivery again from now, whatever became of it: its three days
+/// start anew, under the same id.
+pub fn redeliver(conn: &mut DbConnection, id: Uuid, now: DateTime<Utc>) -> StoreResult<Delivery> {
+    let n = diesel::update(deliveries::table.find(id.to_string()))
+        .set((
+            deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+            deliveries::first_attempt_at.eq(None::<NaiveDateTime>),
+            deliveries::next_attempt_at.eq(to_db(now)),
+            deliveries::lease_until.eq(None::<NaiveDateTime>),
+            deliveries::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(Entity::Delivery));
+    }
+    get(conn, id)
+}
+
+/// A subscription's deliveries, newest first.
+pub fn list_for_subscription(
+    conn: &mut DbConnection,
+    subscription_id: Uuid,
+    limit: i64,
+) -> StoreResult<Vec<Delivery>> {
     deliveries::table
-        .filter(deliveries::id.eq_any(&ids))
-        .order(deliveries::next_attempt_at.asc())
+        .filter(deliveries::subscription_id.eq(subscription_id.to_string()))
+        .order((deliveries::created_at.desc(), deliveries::id.desc()))
+        .limit(limit)
         .select(DeliveryRow::as_select())
         .load(conn)?
         .into_iter()
@@ -161,64 +287,14 @@ pub fn claim_due(
         .collect()
 }
 
-pub fn mark_delivered(
-    conn: &mut DbConnection,
-    id: Uuid,
-    status_code: i32,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let current = get(conn, id)?;
-    diesel::update(deliveries::table.find(id.to_string()))
-        .set((
-            deliveries::status.eq(DeliveryStatus::Delivered.as_str()),
-            deliveries::attempts.eq(current.attempts + 1),
-            deliveries::lease_until.eq(None::<NaiveDateTime>),
-            deliveries::last_status_code.eq(Some(status_code)),
-            deliveries::last_error.eq(None::<String>),
-            deliveries::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Record a failed attempt: back off and retry, or give up for good.
-pub fn mark_failed(
-    conn: &mut DbConnection,
-    id: Uuid,
-    status_code: Option<i32>,
-    error: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<Delivery> {
-    let current = get(conn, id)?;
-    let attempts = current.attempts + 1;
-    let (status, next) = match backoff_after(attempts) {
-        Some(wait) => (DeliveryStatus::Pending, now + wait),
-        None => (DeliveryStatus::Failed, now),
-    };
-    diesel::update(deliveries::table.find(id.to_string()))
-        .set((
-            deliveries::status.eq(status.as_str()),
-            deliveries::attempts.eq(attempts),
-            deliveries::next_attempt_at.eq(to_db(next)),
-            deliveries::lease_until.eq(None::<NaiveDateTime>),
-            deliveries::last_status_code.eq(status_code),
-            deliveries::last_error.eq(Some(error.chars().take(2000).collect::<String>())),
-            deliveries::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-    get(conn, id)
-}
-
-pub fn list_for_subscription(
-    conn: &mut DbConnection,
-    subscription_id: Uuid,
-) -> StoreResult<Vec<Delivery>> {
-    deliveries::table
-        .filter(deliveries::subscription_id.eq(subscription_id.to_string()))
-        .order(deliveries::created_at.asc())
-        .select(DeliveryRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(DeliveryRow::into_domain)
+/// How many deliveries are in each status (for tests, benchmarks and
+/// operators).
+pub fn count_by_status(conn: &mut DbConnection) -> StoreResult<Vec<(DeliveryStatus, i64)>> {
+    let rows: Vec<(String, i64)> = deliveries::table
+        .group_by(deliveries::status)
+        .select((deliveries::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(s, n)| Ok((parse_enum("deliveries.status", &s)?, n)))
         .collect()
 }

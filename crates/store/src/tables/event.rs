@@ -116,3 +116,18 @@ pub fn list_after(
         .map(EventRow::into_domain)
         .collect()
 }
+
+/// Events by id (those that exist), in no particular order.
+pub fn get_many(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<Event>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::ops::bulk::CHUNK) {
+        let keys: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        out.extend(
+            events::table
+                .filter(events::id.eq_any(keys))
+                .select(EventRow::as_select())
+                .load(conn)?,
+        );
+    }
+    out.into_iter().map(EventRow::into_domain).collect()
+}

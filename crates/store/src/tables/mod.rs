@@ -7,6 +7,7 @@ pub mod audit;
 pub mod delivery;
 pub mod document;
 pub mod event;
+pub mod event_consumer;
 pub mod generation;
 pub mod organisation;
 pub mod submission;

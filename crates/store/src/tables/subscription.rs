@@ -1,4 +1,6 @@
-//! Subscriptions: who wants to hear about what.
+//! Subscriptions: who wants to hear about what, and the secrets their
+//! webhooks are signed with (never part of the `Subscription` the API
+//! shows; read by the sender only).
 
 use crate::connection::DbConnection;
 use crate::error::{Entity, StoreError, StoreResult};
@@ -7,8 +9,7 @@ use crate::schema::subscriptions;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use toolreg_core::subscription::{Subscription, SubscriptionInput};
-use toolreg_core::Validate;
+use toolreg_core::subscription::{Subscription, SubscriptionInput, SubscriptionStatus};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -20,8 +21,14 @@ struct SubscriptionRow {
     event_types: String,
     min_severity: String,
     channel: String,
-    active: bool,
+    status: String,
+    status_reason: Option<String>,
+    secret: Option<String>,
+    previous_secret: Option<String>,
+    previous_secret_expires_at: Option<NaiveDateTime>,
+    version: i32,
     created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
 }
 
 impl SubscriptionRow {
@@ -35,20 +42,43 @@ impl SubscriptionRow {
                 min_severity: parse_enum("subscriptions.min_severity", &self.min_severity)?,
                 channel: from_json("subscriptions.channel", &self.channel)?,
             },
-            active: self.active,
+            status: parse_enum("subscriptions.status", &self.status)?,
+            status_reason: self.status_reason,
+            previous_secret_expires_at: self.previous_secret_expires_at.map(from_db),
+            version: self.version,
             created_at: from_db(self.created_at),
+            updated_at: from_db(self.updated_at),
         })
     }
 }
 
-pub fn create(
+/// The secrets a webhook is signed with now: the current one, and the
+/// previous one while its grace period lasts.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecrets {
+    pub current: String,
+    pub previous: Option<String>,
+}
+
+impl std::fmt::Debug for WebhookSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "WebhookSecrets(current, previous: {})",
+            self.previous.is_some()
+        )
+    }
+}
+
+/// Insert a subscription; `secret` for a webhook (the `whsec_…` form).
+pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
     organisation_id: Uuid,
     input: &SubscriptionInput,
+    secret: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<Subscription> {
-    input.validate()?;
     let row = SubscriptionRow {
         id: id.to_string(),
         organisation_id: organisation_id.to_string(),
@@ -56,8 +86,14 @@ pub fn create(
         event_types: to_json(&input.event_types),
         min_severity: input.min_severity.as_str().to_string(),
         channel: to_json(&input.channel),
-        active: true,
+        status: SubscriptionStatus::Active.as_str().to_string(),
+        status_reason: None,
+        secret: secret.map(str::to_owned),
+        previous_secret: None,
+        previous_secret_expires_at: None,
+        version: 1,
         created_at: to_db(now),
+        updated_at: to_db(now),
     };
     diesel::insert_into(subscriptions::table)
         .values(&row)
@@ -65,7 +101,17 @@ pub fn create(
     row.into_domain()
 }
 
+/// A subscription that is not deleted.
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Subscription> {
+    let s = get_any(conn, id)?;
+    if s.status == SubscriptionStatus::Deleted {
+        return Err(StoreError::NotFound(Entity::Subscription));
+    }
+    Ok(s)
+}
+
+/// A subscription, deleted or not (the worker, past deliveries).
+pub fn get_any(conn: &mut DbConnection, id: Uuid) -> StoreResult<Subscription> {
     subscriptions::table
         .find(id.to_string())
         .select(SubscriptionRow::as_select())
@@ -75,37 +121,147 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Subscription> {
         .into_domain()
 }
 
-pub fn list_for_organisation(
+/// Subscriptions not deleted, oldest first: one organisation's, or all.
+pub fn list(
     conn: &mut DbConnection,
-    organisation_id: Uuid,
+    organisation_id: Option<Uuid>,
 ) -> StoreResult<Vec<Subscription>> {
-    subscriptions::table
-        .filter(subscriptions::organisation_id.eq(organisation_id.to_string()))
-        .order(subscriptions::created_at.asc())
-        .select(SubscriptionRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(SubscriptionRow::into_domain)
-        .collect()
-}
-
-pub fn list_active(conn: &mut DbConnection) -> StoreResult<Vec<Subscription>> {
-    subscriptions::table
-        .filter(subscriptions::active.eq(true))
-        .select(SubscriptionRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(SubscriptionRow::into_domain)
-        .collect()
-}
-
-/// Stop a subscription. Rows stay so past deliveries keep their reference.
-pub fn deactivate(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
-    let n = diesel::update(subscriptions::table.find(id.to_string()))
-        .set(subscriptions::active.eq(false))
-        .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::NotFound(Entity::Subscription));
+    let mut query = subscriptions::table
+        .filter(subscriptions::status.ne(SubscriptionStatus::Deleted.as_str()))
+        .into_boxed();
+    if let Some(org) = organisation_id {
+        query = query.filter(subscriptions::organisation_id.eq(org.to_string()));
     }
-    Ok(())
+    query
+        .order((subscriptions::created_at.asc(), subscriptions::id.asc()))
+        .select(SubscriptionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(SubscriptionRow::into_domain)
+        .collect()
+}
+
+/// Subscriptions that collect deliveries: active and paused ones (a paused
+/// one keeps its events for when it resumes).
+pub fn list_collecting(conn: &mut DbConnection) -> StoreResult<Vec<Subscription>> {
+    subscriptions::table
+        .filter(subscriptions::status.eq_any([
+            SubscriptionStatus::Active.as_str(),
+            SubscriptionStatus::Paused.as_str(),
+        ]))
+        .select(SubscriptionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(SubscriptionRow::into_domain)
+        .collect()
+}
+
+/// Bump the version of `current` (compare-and-set on it) with the given
+/// columns changed; Stale when another writer came first.
+macro_rules! update_versioned {
+    ($conn:expr, $current:expr, $now:expr, $changes:expr) => {{
+        let current: &Subscription = $current;
+        let n = diesel::update(
+            subscriptions::table
+                .find(current.id.to_string())
+                .filter(subscriptions::version.eq(current.version)),
+        )
+        .set((
+            $changes,
+            subscriptions::version.eq(current.version + 1),
+            subscriptions::updated_at.eq(to_db($now)),
+        ))
+        .execute($conn)?;
+        if n == 0 {
+            return Err(StoreError::Stale);
+        }
+        get_any($conn, current.id)
+    }};
+}
+
+pub fn replace(
+    conn: &mut DbConnection,
+    current: &Subscription,
+    input: &SubscriptionInput,
+    now: DateTime<Utc>,
+) -> StoreResult<Subscription> {
+    update_versioned!(
+        conn,
+        current,
+        now,
+        (
+            subscriptions::scope.eq(to_json(&input.scope)),
+            subscriptions::event_types.eq(to_json(&input.event_types)),
+            subscriptions::min_severity.eq(input.min_severity.as_str()),
+            subscriptions::channel.eq(to_json(&input.channel)),
+        )
+    )
+}
+
+pub fn set_status(
+    conn: &mut DbConnection,
+    current: &Subscription,
+    status: SubscriptionStatus,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Subscription> {
+    update_versioned!(
+        conn,
+        current,
+        now,
+        (
+            subscriptions::status.eq(status.as_str()),
+            subscriptions::status_reason.eq(reason),
+        )
+    )
+}
+
+/// Sign with `new_secret` from now on, and with the current one too until
+/// `grace_until`.
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    current: &Subscription,
+    new_secret: &str,
+    grace_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<Subscription> {
+    let old: Option<String> = subscriptions::table
+        .find(current.id.to_string())
+        .select(subscriptions::secret)
+        .first(conn)?;
+    update_versioned!(
+        conn,
+        current,
+        now,
+        (
+            subscriptions::secret.eq(Some(new_secret)),
+            subscriptions::previous_secret.eq(old),
+            subscriptions::previous_secret_expires_at.eq(Some(to_db(grace_until))),
+        )
+    )
+}
+
+/// The secrets signing a subscription's webhooks at `now`; `None` for a
+/// subscription without a secret (e-mail).
+pub fn secrets(
+    conn: &mut DbConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<WebhookSecrets>> {
+    let (current, previous, until): (Option<String>, Option<String>, Option<NaiveDateTime>) =
+        subscriptions::table
+            .find(id.to_string())
+            .select((
+                subscriptions::secret,
+                subscriptions::previous_secret,
+                subscriptions::previous_secret_expires_at,
+            ))
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound(Entity::Subscription))?;
+    let in_grace = until.is_some_and(|u| from_db(u) > now);
+    Ok(current.map(|current| WebhookSecrets {
+        current,
+        previous: previous.filter(|_| in_grace),
+    }))
 }

@@ -1,0 +1,139 @@
+use super::*;
+
+fn sub() -> SubscriptionInput {
+    SubscriptionInput {
+        scope: SubscriptionScope::Tools {
+            ids: vec![Uuid::nil()],
+        },
+        event_types: vec![EventType::VerdictPublished],
+        min_severity: Severity::Warning,
+        channel: Channel::Webhook {
+            url: "https://kommune.example/hook".into(),
+        },
+    }
+}
+
+#[test]
+fn filters_by_type_and_severity() {
+    let s = sub();
+    assert!(s.accepts(EventType::VerdictPublished, Severity::Critical));
+    assert!(!s.accepts(EventType::VerdictPublished, Severity::Info));
+    assert!(!s.accepts(EventType::ToolUpdated, Severity::Critical));
+}
+
+#[test]
+fn scope_covers_tools_vendors_and_categories() {
+    let tool = ToolInScope {
+        id: Uuid::from_u128(1),
+        vendor_id: Uuid::from_u128(2),
+        categories: vec!["quiz".into(), "assessment".into()],
+    };
+    let mut s = sub();
+    for (scope, covered) in [
+        (SubscriptionScope::All, true),
+        (
+            SubscriptionScope::Tools {
+                ids: vec![Uuid::from_u128(1)],
+            },
+            true,
+        ),
+        (
+            SubscriptionScope::Tools {
+                ids: vec![Uuid::from_u128(2)],
+            },
+            false,
+        ),
+        (
+            SubscriptionScope::Vendors {
+                ids: vec![Uuid::from_u128(2)],
+            },
+            true,
+        ),
+        (
+            SubscriptionScope::Vendors {
+                ids: vec![Uuid::from_u128(1)],
+            },
+            false,
+        ),
+        (
+            SubscriptionScope::Categories {
+                categories: vec!["quiz".into()],
+            },
+            true,
+        ),
+        (
+            SubscriptionScope::Categories {
+                categories: vec!["office".into()],
+            },
+            false,
+        ),
+    ] {
+        s.scope = scope.clone();
+        assert_eq!(s.covers(&tool), covered, "{scope:?}");
+    }
+}
+
+#[test]
+fn names_every_bad_field() {
+    let mut s = sub();
+    s.scope = SubscriptionScope::Vendors { ids: vec![] };
+    s.channel = Channel::Email {
+        addresses: vec![
+            "ok@bergen.kommune.no".into(),
+            "not an address".into(),
+            "a@b".into(),
+        ],
+        digest: Digest::Daily,
+    };
+    let errs = s.validate().err().unwrap_or_default();
+    let p: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
+    assert_eq!(
+        p,
+        ["/scope", "/channel/addresses/1", "/channel/addresses/2"]
+    );
+    s.channel = Channel::Webhook {
+        url: "not a url".into(),
+    };
+    s.scope = SubscriptionScope::All;
+    let errs = s.validate().err().unwrap_or_default();
+    let p: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
+    assert_eq!(p, ["/channel/url"]);
+}
+
+#[test]
+fn addresses_cannot_smuggle_headers() {
+    for bad in [
+        "a@b.no\r\nBcc: x@y.no",
+        "Name <a@b.no>",
+        "a@b.no, c@d.no",
+        "@b.no",
+        "a@.no",
+    ] {
+        assert!(check_email_address(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(check_email_address("postmottak@bergen.kommune.no"), Ok(()));
+}
+
+#[test]
+fn scope_and_channel_are_tagged_json() {
+    let s: Result<SubscriptionScope, _> =
+        serde_json::from_str(r#"{"kind":"categories","categories":["quiz"]}"#);
+    assert_eq!(
+        s.ok(),
+        Some(SubscriptionScope::Categories {
+            categories: vec!["quiz".into()]
+        })
+    );
+    let c: Result<Channel, _> =
+        serde_json::from_str(r#"{"kind":"email","addresses":["a@b.no"],"digest":"weekly"}"#);
+    assert_eq!(
+        c.ok(),
+        Some(Channel::Email {
+            addresses: vec!["a@b.no".into()],
+            digest: Digest::Weekly
+        })
+    );
+    let secret_in_body: Result<Channel, _> =
+        serde_json::from_str(r#"{"kind":"webhook","url":"https://a.no","secret":"x"}"#);
+    assert!(secret_in_body.is_err(), "the server makes the secret");
+}

@@ -1,0 +1,11 @@
+//! toolreg-notify: tells subscribers what changed. The event log is the
+//! source: a fan-out step turns each new event into one delivery per
+//! matching subscription (in the store, in the same transaction as the
+//! consumer's progress), and a worker sends the deliveries — webhooks signed
+//! by the Standard Webhooks specification, to targets checked against
+//! server-side request forgery — retrying with backoff until they arrive or
+//! are given up as dead.
+
+pub mod retry;
+pub mod signing;
+pub mod target;

@@ -1,0 +1,92 @@
+//! The notification fan-out: the events after the consumer's position
+//! become one delivery per matching subscription, and the position moves
+//! past them, in one transaction. A crash before the commit leaves both
+//! undone and the next step does them again; after it, both are there.
+//! Two processes stepping at once take turns on the consumer's row.
+
+use crate::connection::DbConnection;
+use crate::error::StoreResult;
+use crate::tables::delivery::{self, DeliveryRow};
+use crate::tables::{event, event_consumer, subscription, tool};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use toolreg_core::event::{Event, EventType};
+use toolreg_core::subscription::ToolInScope;
+use uuid::Uuid;
+
+/// The consumer's name in `event_consumers`.
+pub const CONSUMER: &str = "notifications";
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FanOut {
+    pub events: usize,
+    pub deliveries: usize,
+    pub last_sequence: i64,
+}
+
+/// The tool an event is about, from its subject (`tools/{id}`).
+fn tool_of(event: &Event) -> Option<Uuid> {
+    event.subject.strip_prefix("tools/")?.parse().ok()
+}
+
+/// Fan out up to `max_events` new events. A consumer that never ran starts
+/// at the end of the log: subscribers hear of changes from now on, not of
+/// the registry's whole history.
+pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> StoreResult<FanOut> {
+    crate::write::write_transaction(conn, |conn| {
+        let Some(from) = event_consumer::position_for_update(conn, CONSUMER)? else {
+            let last = event::last_sequence(conn)?;
+            event_consumer::set_position(conn, CONSUMER, last, now)?;
+            return Ok(FanOut {
+                last_sequence: last,
+                ..FanOut::default()
+            });
+        };
+        let events = event::list_after(conn, from, max_events)?;
+        let Some(last) = events.last().map(|e| e.sequence) else {
+            return Ok(FanOut {
+                last_sequence: from,
+                ..FanOut::default()
+            });
+        };
+        let subscriptions = subscription::list_collecting(conn)?;
+        let tool_ids: Vec<Uuid> = events.iter().filter_map(tool_of).collect();
+        let tools: HashMap<Uuid, ToolInScope> = tool::get_many(conn, &tool_ids)?
+            .into_iter()
+            .map(|t| {
+                (
+                    t.id,
+                    ToolInScope {
+                        id: t.id,
+                        vendor_id: t.input.vendor_id,
+                        categories: t.input.categories,
+                    },
+                )
+            })
+            .collect();
+        let mut rows = Vec::new();
+        for event in &events {
+            // A bulk load is for copies of the registry (the search index),
+            // not news for people.
+            if event.event_type == EventType::RegistryLoaded {
+                continue;
+            }
+            let Some(tool) = tool_of(event).and_then(|id| tools.get(&id)) else {
+                continue;
+            };
+            for sub in &subscriptions {
+                if sub.input.accepts(event.event_type, event.severity) && sub.input.covers(tool) {
+                    rows.push(DeliveryRow::new(sub.id, Some(event.id), now));
+                }
+            }
+        }
+        let deliveries = delivery::enqueue_rows(conn, &rows)?;
+        event_consumer::set_position(conn, CONSUMER, last, now)?;
+        Ok(FanOut {
+            events: events.len(),
+            deliveries,
+            last_sequence: last,
+        })
+    })
+}
