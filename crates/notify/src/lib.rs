@@ -6,6 +6,9 @@
 //! server-side request forgery — retrying with backoff until they arrive or
 //! are given up as dead.
 
+pub mod payload;
 pub mod retry;
 pub mod signing;
 pub mod target;
+pub mod webhook;
+pub mod worker;
