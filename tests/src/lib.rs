@@ -2,6 +2,8 @@
 //! port with its own data directory, wait until it prints where it listens,
 //! and stop it when the test ends.
 
+pub mod receiver;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -54,6 +54,10 @@ const TOOL_EDIT: &[Caller] = &[VendorOfTool, Reviewer, OtherReviewer, Admin];
 /// Recording a subprocessor list: reviewers of registered reviewing
 /// organisations, and admins.
 const SUBPROCESSOR_RECORDERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
+/// Subscribing: a municipality, for itself.
+const MUNICIPALITY: &[Caller] = &[Municipality];
+/// A subscription: its municipality's, and admins.
+const SUBSCRIBERS: &[Caller] = &[Municipality, Admin];
 
 #[test]
 fn every_route_answers_every_caller_as_the_policy_says() {
@@ -149,6 +153,18 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         .expect("own assessment");
     let own = own["id"].as_str().expect("assessment id").to_string();
     let valid_draft = json!({"level": "approved", "summary": "Greit", "change_note": "x"});
+    // A subscription of Bergen's, by e-mail (nothing leaves the machine).
+    let subscribed: Value = http
+        .post(url("/api/v1/subscriptions"))
+        .bearer_auth(bearer_of(Municipality))
+        .json(&json!({"scope": {"kind": "all"}, "channel": {"kind": "email", "addresses": ["personvern@bergen.kommune.no"], "digest": "daily"}}))
+        .send()
+        .and_then(|r| r.json())
+        .expect("subscription");
+    let sub = subscribed["id"]
+        .as_str()
+        .expect("subscription id")
+        .to_string();
 
     // Unassessed facts, so the tool's own vendor may send it too.
     let tool_input = |slug: &str| json!({"slug": slug, "name": "Ny", "vendor_id": vendor_id, "processes_personal_data": "unknown"});
@@ -430,6 +446,87 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             "/.well-known/toolreg-audit-key",
             PUBLIC,
             Box::new(|_| http.get(url("/.well-known/toolreg-audit-key"))),
+        ),
+        (
+            "GET",
+            "/api/v1/subscriptions",
+            SUBSCRIBERS,
+            Box::new(|_| http.get(url("/api/v1/subscriptions"))),
+        ),
+        (
+            "POST",
+            "/api/v1/subscriptions",
+            MUNICIPALITY,
+            // Invalid (an empty scope): allowed callers get 422.
+            Box::new(|_| {
+                http.post(url("/api/v1/subscriptions")).json(&json!({
+                    "scope": {"kind": "tools", "ids": []},
+                    "channel": {"kind": "email", "addresses": ["a@b.no"], "digest": "weekly"}
+                }))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/subscriptions/{id}",
+            SUBSCRIBERS,
+            Box::new(|_| http.get(url(&format!("/api/v1/subscriptions/{sub}")))),
+        ),
+        (
+            "PUT",
+            "/api/v1/subscriptions/{id}",
+            SUBSCRIBERS,
+            // No If-Match: allowed callers get 428.
+            Box::new(|_| {
+                http.put(url(&format!("/api/v1/subscriptions/{sub}")))
+                    .json(&json!({"scope": {"kind": "all"}, "channel": {"kind": "email", "addresses": ["a@b.no"], "digest": "weekly"}}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/subscriptions/{id}/pause",
+            SUBSCRIBERS,
+            Box::new(|_| http.post(url(&format!("/api/v1/subscriptions/{sub}/pause")))),
+        ),
+        (
+            "POST",
+            "/api/v1/subscriptions/{id}/resume",
+            SUBSCRIBERS,
+            Box::new(|_| http.post(url(&format!("/api/v1/subscriptions/{sub}/resume")))),
+        ),
+        (
+            "POST",
+            "/api/v1/subscriptions/{id}/rotate-secret",
+            SUBSCRIBERS,
+            Box::new(|_| http.post(url(&format!("/api/v1/subscriptions/{sub}/rotate-secret")))),
+        ),
+        (
+            "POST",
+            "/api/v1/subscriptions/{id}/test",
+            SUBSCRIBERS,
+            Box::new(|_| http.post(url(&format!("/api/v1/subscriptions/{sub}/test")))),
+        ),
+        (
+            "GET",
+            "/api/v1/subscriptions/{id}/deliveries",
+            SUBSCRIBERS,
+            Box::new(|_| http.get(url(&format!("/api/v1/subscriptions/{sub}/deliveries")))),
+        ),
+        (
+            "POST",
+            "/api/v1/subscriptions/{id}/deliveries/{delivery_id}/redeliver",
+            SUBSCRIBERS,
+            Box::new(|_| {
+                http.post(url(&format!(
+                    "/api/v1/subscriptions/{sub}/deliveries/{missing}/redeliver"
+                )))
+            }),
+        ),
+        // Last: it deletes the subscription the others act on.
+        (
+            "DELETE",
+            "/api/v1/subscriptions/{id}",
+            SUBSCRIBERS,
+            Box::new(|_| http.delete(url(&format!("/api/v1/subscriptions/{sub}")))),
         ),
     ];
 

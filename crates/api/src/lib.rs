@@ -42,7 +42,8 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
     use routes::{
-        assessments, drafts, events, organisations, search, subprocessors, tools, vendors, verdicts,
+        assessments, drafts, events, organisations, search, subprocessors, subscriptions, tools,
+        vendors, verdicts,
     };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(json_body::payload_config())
@@ -83,7 +84,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(routes::audit::list_audit)
                 .service(events::list_events)
                 .service(search::search)
-                .service(search::suggest),
+                .service(search::suggest)
+                .service(subscriptions::list_subscriptions)
+                .service(subscriptions::create_subscription)
+                .service(subscriptions::get_subscription)
+                .service(subscriptions::update_subscription)
+                .service(subscriptions::delete_subscription)
+                .service(subscriptions::pause_subscription)
+                .service(subscriptions::resume_subscription)
+                .service(subscriptions::rotate_secret)
+                .service(subscriptions::send_test)
+                .service(subscriptions::list_deliveries)
+                .service(subscriptions::redeliver),
         );
 }
 

@@ -29,6 +29,7 @@ Published verdict versions are immutable and cacheable forever.",
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "events", description = "The event log, as CloudEvents"),
         (name = "search", description = "Search with typos, Norwegian inflections, synonyms, filters and facets"),
+        (name = "subscriptions", description = "Change notifications: webhooks signed by Standard Webhooks, e-mail, deliveries"),
         (name = "health", description = "Liveness and readiness"),
     ),
     // Schemas only query parameters refer to are not collected from the

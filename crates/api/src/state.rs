@@ -19,6 +19,8 @@ pub struct AppState {
     pub audit_key: Option<toolreg_core::checkpoint::PublicKey>,
     /// The search index; `None` answers search with 503.
     pub search: Option<SearchState>,
+    /// Which webhook URLs may be registered (public https by default).
+    pub webhook_targets: toolreg_notify::target::TargetPolicy,
 }
 
 /// The search index, and how its indexer is doing when this process runs
@@ -39,11 +41,17 @@ impl AppState {
             limits: Arc::new(Limits::new(limits)),
             audit_key: None,
             search: None,
+            webhook_targets: Default::default(),
         }
     }
 
     pub fn with_search(mut self, search: SearchState) -> Self {
         self.search = Some(search);
+        self
+    }
+
+    pub fn with_webhook_targets(mut self, policy: toolreg_notify::target::TargetPolicy) -> Self {
+        self.webhook_targets = policy;
         self
     }
 

@@ -300,7 +300,17 @@ fn enums_are_documented_as_serialised() {
                 .collect()
         )
     );
-    // And every enum anywhere is in the wire's snake_case.
+    assert_eq!(
+        documented("EventType"),
+        wire(
+            toolreg_core::event::EventType::ALL
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect()
+        )
+    );
+    // And every enum anywhere is in the wire's snake_case (event types are
+    // dotted, as in CloudEvents' `type`).
     let text = toolreg_api::openapi::pretty_json();
     for schema in doc["components"]["schemas"]
         .as_object()
@@ -311,7 +321,7 @@ fn enums_are_documented_as_serialised() {
             let v = v.as_str().unwrap_or_default();
             assert!(
                 v.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'),
                 "enum value {v} is not what the server sends ({} bytes of document)",
                 text.len()
             );

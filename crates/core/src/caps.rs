@@ -170,6 +170,11 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         "processing_countries",
         Cap::ItemsOfChars(COUNTRIES, COUNTRY),
     ),
+    cap(
+        "SubscriptionInput",
+        "event_types",
+        Cap::Items(crate::event::EventType::ALL.len()),
+    ),
     cap("AssessmentInput", "title", Cap::Chars(ASSESSMENT_TITLE)),
     cap("AssessmentInput", "tool_ids", Cap::Items(ASSESSMENT_TOOLS)),
     cap("WithdrawInput", "reason", Cap::Chars(WITHDRAWAL_REASON)),

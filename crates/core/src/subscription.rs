@@ -69,7 +69,10 @@ crate::string_enum! {
 pub struct SubscriptionInput {
     pub scope: SubscriptionScope,
     /// Empty means every type.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::caps::at_most::<{ EventType::ALL.len() }, _, _>"
+    )]
     pub event_types: Vec<EventType>,
     #[serde(default = "default_severity")]
     pub min_severity: Severity,

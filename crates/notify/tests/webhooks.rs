@@ -23,6 +23,7 @@ use toolreg_store::tables::{delivery, subscription};
 use toolreg_store::test_fixtures::{ctx, tool, vendor};
 use toolreg_store::test_support::TestDb;
 use toolreg_store::DbPool;
+use toolreg_store::PageRequest;
 use uuid::Uuid;
 
 const OPEN: TargetPolicy = TargetPolicy {
@@ -113,7 +114,13 @@ impl Setup {
     }
 
     fn deliveries(&self) -> Vec<Delivery> {
-        delivery::list_for_subscription(&mut self.conn(), self.subscription, 100).expect("list")
+        delivery::list_for_subscription(
+            &mut self.conn(),
+            self.subscription,
+            &PageRequest::first(100),
+        )
+        .expect("list")
+        .items
     }
 
     fn only_delivery(&self) -> Delivery {

@@ -40,6 +40,19 @@ pub struct Config {
     pub limits: toolreg_api::limits::LimitsConfig,
     pub audit: AuditConfig,
     pub search: SearchConfig,
+    pub notify: NotifyConfig,
+}
+
+/// Change notifications: whether this process sends them, where links in
+/// them point, and which webhook targets are allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyConfig {
+    /// Run the fan-out and delivery worker in this process (several
+    /// replicas on one PostgreSQL share the work).
+    pub deliver: bool,
+    /// The service's public address, for links in webhooks and feeds.
+    pub public_url: String,
+    pub targets: toolreg_notify::target::TargetPolicy,
 }
 
 /// Which search backend, and whether this process feeds it.
@@ -357,7 +370,33 @@ impl Config {
                 None => true,
             },
         };
+        let public_url = look
+            .get("TOOLREG_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"));
+        let public_ok = url::Url::parse(&public_url)
+            .ok()
+            .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !public_ok {
+            return Err(invalid(
+                "TOOLREG_PUBLIC_URL",
+                &public_url,
+                "må være tjenestens offentlige http- eller https-adresse",
+            ));
+        }
+        let flag = |name: &'static str, default: bool| match look.get(name) {
+            Some(v) => parse_bool(name, &v),
+            None => Ok(default),
+        };
+        let notify = NotifyConfig {
+            deliver: flag("TOOLREG_NOTIFY_DELIVER", true)?,
+            public_url,
+            targets: toolreg_notify::target::TargetPolicy {
+                allow_http: flag("TOOLREG_WEBHOOK_ALLOW_HTTP", false)?,
+                allow_private: flag("TOOLREG_WEBHOOK_ALLOW_PRIVATE", false)?,
+            },
+        };
         Ok(Self {
+            notify,
             search,
             audit,
             limits,

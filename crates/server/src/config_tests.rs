@@ -136,3 +136,38 @@ fn search_is_embedded_unless_a_meilisearch_url_is_given() {
         assert!(e.to_string().contains(name), "{e}");
     }
 }
+
+#[test]
+fn notifications_are_strict_unless_told_otherwise() {
+    let c = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert!(c.notify.deliver);
+    assert_eq!(c.notify.public_url, "http://127.0.0.1:8080");
+    assert_eq!(
+        c.notify.targets,
+        toolreg_notify::target::TargetPolicy {
+            allow_http: false,
+            allow_private: false
+        }
+    );
+    let c = Config::from_sources(
+        None,
+        &env(&[
+            ("TOOLREG_PUBLIC_URL", "https://toolreg.example.no"),
+            ("TOOLREG_NOTIFY_DELIVER", "false"),
+            ("TOOLREG_WEBHOOK_ALLOW_HTTP", "true"),
+            ("TOOLREG_WEBHOOK_ALLOW_PRIVATE", "yes"),
+        ]),
+    )
+    .expect("settings");
+    assert!(!c.notify.deliver);
+    assert_eq!(c.notify.public_url, "https://toolreg.example.no");
+    assert!(c.notify.targets.allow_http && c.notify.targets.allow_private);
+    for (name, value) in [
+        ("TOOLREG_PUBLIC_URL", "toolreg.example.no"),
+        ("TOOLREG_NOTIFY_DELIVER", "kanskje"),
+        ("TOOLREG_WEBHOOK_ALLOW_PRIVATE", "2"),
+    ] {
+        let e = Config::from_sources(None, &env(&[(name, value)])).expect_err(value);
+        assert!(e.to_string().contains(name), "{e}");
+    }
+}

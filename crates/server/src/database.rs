@@ -28,6 +28,8 @@ pub enum StartError {
     Search(#[from] toolreg_search::SearchError),
     #[error("kan ikke starte indekseringen: {0}")]
     Indexer(std::io::Error),
+    #[error("kan ikke starte varslingene: {0}")]
+    Notify(String),
     #[error("kunne ikke lage token: {0}")]
     Token(String),
     #[error("kan ikke skrive {path}: {source}")]

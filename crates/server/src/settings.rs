@@ -144,6 +144,26 @@ pub const SETTINGS: &[Setting] = &[
         "true",
         "this process keeps the search index in step with the event log; with Meilisearch and several replicas, one is enough",
     ),
+    setting(
+        "TOOLREG_PUBLIC_URL",
+        "http://$TOOLREG_BIND",
+        "the service's public address, for links in webhooks, e-mail and feeds",
+    ),
+    setting(
+        "TOOLREG_NOTIFY_DELIVER",
+        "true",
+        "this process fans events out to subscriptions and delivers them; replicas on one PostgreSQL share the work",
+    ),
+    setting(
+        "TOOLREG_WEBHOOK_ALLOW_HTTP",
+        "false",
+        "allow webhook URLs with plain http (tests, a laptop); otherwise https only",
+    ),
+    setting(
+        "TOOLREG_WEBHOOK_ALLOW_PRIVATE",
+        "false",
+        "allow webhook targets on loopback, private, link-local and other internal addresses (tests, a laptop); never in production",
+    ),
 ];
 
 /// The setting's key in the TOML file.

@@ -12,6 +12,7 @@ use toolreg_store::ops::subscription as subscriptions;
 use toolreg_store::tables::{audit, delivery, event, subscription};
 use toolreg_store::test_fixtures::*;
 use toolreg_store::test_support::TestDb;
+use toolreg_store::PageRequest;
 use toolreg_store::{DbConnection, StoreError};
 use uuid::Uuid;
 
@@ -125,8 +126,9 @@ fn fan_out_matches_scope_type_and_severity_and_moves_with_its_deliveries() {
             (deleted, 0),
         ] {
             assert_eq!(
-                delivery::list_for_subscription(conn, sub, 10)
+                delivery::list_for_subscription(conn, sub, &PageRequest::first(10))
                     .expect("list")
+                    .items
                     .len(),
                 n,
                 "{backend}: {sub}"
@@ -300,7 +302,10 @@ fn subscriptions_change_by_version_rotate_secrets_and_are_audited() {
             Err(StoreError::NotFound(_))
         ));
         assert_eq!(
-            subscription::list(conn, Some(kommune)).expect("list").len(),
+            subscription::list(conn, Some(kommune), &PageRequest::first(50))
+                .expect("list")
+                .items
+                .len(),
             1,
             "{backend}"
         );

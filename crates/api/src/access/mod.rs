@@ -47,6 +47,10 @@ impl Caller {
             Who::ReviewersAndAdmins => {
                 self.principal.has(Role::Reviewer) || self.principal.has(Role::Admin)
             }
+            Who::Municipality => self.principal.has(Role::Municipality),
+            Who::MunicipalitiesAndAdmins => {
+                self.principal.has(Role::Municipality) || self.principal.has(Role::Admin)
+            }
         };
         if ok {
             Ok(())
@@ -269,6 +273,16 @@ rule_extractor!(
     AsToolEditor,
     Who::ToolEditors
 );
+rule_extractor!(
+    /// A municipality (or county), for its own organisation.
+    AsMunicipality,
+    Who::Municipality
+);
+rule_extractor!(
+    /// A municipality for its own organisation's things, or an admin for all.
+    AsMunicipalityOrAdmin,
+    Who::MunicipalitiesAndAdmins
+);
 
 /// Who may call a route: the one vocabulary of the access rules, documented
 /// in OpenAPI (`x-toolreg-access`) and enforced by the extractors above.
@@ -281,6 +295,10 @@ pub enum Who {
     ToolEditors,
     /// Reviewers and admins.
     ReviewersAndAdmins,
+    /// Municipalities and counties, for their own organisation.
+    Municipality,
+    /// Municipalities for their own organisation's, admins for all.
+    MunicipalitiesAndAdmins,
 }
 
 impl Who {
@@ -293,6 +311,10 @@ impl Who {
                 "reviewer, admin, or vendor of the tool's vendor organisation (token org claim)"
             }
             Who::ReviewersAndAdmins => "reviewer, admin",
+            Who::Municipality => "municipality (token org claim: its own organisation)",
+            Who::MunicipalitiesAndAdmins => {
+                "municipality for its own organisation's (token org claim), admin for all"
+            }
         }
     }
 }
@@ -360,6 +382,53 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/audit", Who::ReviewersAndAdmins),
     ("GET", "/api/v1/audit/checkpoints", Who::Anyone),
     ("GET", "/.well-known/toolreg-audit-key", Who::Anyone),
+    ("GET", "/api/v1/subscriptions", Who::MunicipalitiesAndAdmins),
+    ("POST", "/api/v1/subscriptions", Who::Municipality),
+    (
+        "GET",
+        "/api/v1/subscriptions/{id}",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "PUT",
+        "/api/v1/subscriptions/{id}",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "DELETE",
+        "/api/v1/subscriptions/{id}",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/subscriptions/{id}/pause",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/subscriptions/{id}/resume",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/subscriptions/{id}/rotate-secret",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/subscriptions/{id}/test",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "GET",
+        "/api/v1/subscriptions/{id}/deliveries",
+        Who::MunicipalitiesAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/subscriptions/{id}/deliveries/{delivery_id}/redeliver",
+        Who::MunicipalitiesAndAdmins,
+    ),
 ];
 
 pub fn access_of(method: &str, path: &str) -> Option<Who> {

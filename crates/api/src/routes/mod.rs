@@ -7,6 +7,7 @@ pub mod events;
 pub mod organisations;
 pub mod search;
 pub mod subprocessors;
+pub mod subscriptions;
 pub mod tools;
 pub mod vendors;
 pub mod verdicts;

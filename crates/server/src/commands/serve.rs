@@ -1,5 +1,5 @@
 //! `toolreg serve` (the default): the HTTP service, the audit checkpoint
-//! thread and the search indexer.
+//! thread, the search indexer and the notification worker.
 
 use crate::config::Config;
 use crate::database::StartError;
@@ -65,6 +65,25 @@ async fn start_search(config: &Config, pool: &DbPool) -> Result<SearchState, Sta
     Ok(SearchState { index, indexer })
 }
 
+/// Fan events out to subscriptions and deliver them, on a thread of its own.
+fn start_notifications(config: &Config, pool: &DbPool) -> Result<(), StartError> {
+    use toolreg_notify::{payload::ApiBase, target, webhook, worker};
+    let sender = webhook::WebhookSender::new(
+        config.notify.targets,
+        target::system_lookup(),
+        webhook::Timeouts::default(),
+    )
+    .map_err(|e| StartError::Notify(e.to_string()))?;
+    worker::DeliveryWorker::new(
+        pool.clone(),
+        sender,
+        ApiBase::new(&config.notify.public_url),
+        worker::WorkerConfig::default(),
+    )
+    .spawn()
+    .map_err(|e| StartError::Notify(e.to_string()))
+}
+
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let validator = crate::auth_setup::validator(config)?;
     let signer = crate::auth_setup::checkpoint_signer(config)?;
@@ -77,8 +96,12 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
             config.limits,
         )
         .with_audit_key(signer.public())
-        .with_search(search),
+        .with_search(search)
+        .with_webhook_targets(config.notify.targets),
     );
+    if config.notify.deliver {
+        start_notifications(config, &pool)?;
+    }
     spawn_checkpoints(
         pool,
         signer,

@@ -8,6 +8,7 @@
 
 use crate::connection::DbConnection;
 use crate::error::{Entity, StoreError, StoreResult};
+use crate::page::{Page, PageRequest};
 use crate::row::{parse_enum, parse_uuid};
 use crate::schema::deliveries;
 use crate::time::{from_db, to_db};
@@ -270,21 +271,29 @@ pub fn redeliver(conn: &mut DbConnection, id: Uuid, now: DateTime<Utc>) -> Store
     get(conn, id)
 }
 
-/// A subscription's deliveries, newest first.
+/// A subscription's deliveries, newest first (ids are time-ordered).
 pub fn list_for_subscription(
     conn: &mut DbConnection,
     subscription_id: Uuid,
-    limit: i64,
-) -> StoreResult<Vec<Delivery>> {
-    deliveries::table
+    page: &PageRequest,
+) -> StoreResult<Page<Delivery>> {
+    let mut query = deliveries::table
         .filter(deliveries::subscription_id.eq(subscription_id.to_string()))
-        .order((deliveries::created_at.desc(), deliveries::id.desc()))
-        .limit(limit)
+        .into_boxed();
+    if let Some((_, after)) = page.after() {
+        query = query.filter(deliveries::id.lt(after.to_string()));
+    }
+    let rows = query
+        .order(deliveries::id.desc())
+        .limit(page.fetch_limit())
         .select(DeliveryRow::as_select())
         .load(conn)?
         .into_iter()
         .map(DeliveryRow::into_domain)
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_fetched(rows, page.limit, |d| {
+        (String::new(), d.id.to_string())
+    }))
 }
 
 /// How many deliveries are in each status (for tests, benchmarks and

@@ -4,6 +4,7 @@
 
 use crate::connection::DbConnection;
 use crate::error::{Entity, StoreError, StoreResult};
+use crate::page::{Page, PageRequest};
 use crate::row::{from_json, parse_enum, parse_uuid, to_json};
 use crate::schema::subscriptions;
 use crate::time::{from_db, to_db};
@@ -121,24 +122,33 @@ pub fn get_any(conn: &mut DbConnection, id: Uuid) -> StoreResult<Subscription> {
         .into_domain()
 }
 
-/// Subscriptions not deleted, oldest first: one organisation's, or all.
+/// Subscriptions not deleted, oldest first (ids are time-ordered): one
+/// organisation's, or all.
 pub fn list(
     conn: &mut DbConnection,
     organisation_id: Option<Uuid>,
-) -> StoreResult<Vec<Subscription>> {
+    page: &PageRequest,
+) -> StoreResult<Page<Subscription>> {
     let mut query = subscriptions::table
         .filter(subscriptions::status.ne(SubscriptionStatus::Deleted.as_str()))
         .into_boxed();
     if let Some(org) = organisation_id {
         query = query.filter(subscriptions::organisation_id.eq(org.to_string()));
     }
-    query
-        .order((subscriptions::created_at.asc(), subscriptions::id.asc()))
+    if let Some((_, after)) = page.after() {
+        query = query.filter(subscriptions::id.gt(after.to_string()));
+    }
+    let rows = query
+        .order(subscriptions::id.asc())
+        .limit(page.fetch_limit())
         .select(SubscriptionRow::as_select())
         .load(conn)?
         .into_iter()
         .map(SubscriptionRow::into_domain)
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_fetched(rows, page.limit, |s| {
+        (String::new(), s.id.to_string())
+    }))
 }
 
 /// Subscriptions that collect deliveries: active and paused ones (a paused
