@@ -1,6 +1,7 @@
 //! A webhook receiver for black-box tests: a real HTTP server on a
 //! loopback port, on threads of its own, that records every request and
-//! answers 204.
+//! answers 204, after a delay when asked (so a test can stop a sender in
+//! the middle of its work).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -24,6 +25,11 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn start() -> Receiver {
+        Self::start_with_delay(Duration::ZERO)
+    }
+
+    /// Answer each request `delay` after it arrived (recorded at arrival).
+    pub fn start_with_delay(delay: Duration) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
@@ -61,6 +67,7 @@ impl Receiver {
                         headers,
                         body,
                     });
+                    std::thread::sleep(delay);
                     let mut stream = reader.into_inner();
                     let _ = stream.write_all(
                         b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

@@ -145,3 +145,182 @@ fn internal_webhook_targets_are_refused_at_registration() {
         );
     }
 }
+
+const SUBSCRIPTIONS: usize = 1000;
+
+/// Bergen subscribes `SUBSCRIPTIONS` times, each webhook at a path of its
+/// own on the receiver; their ids.
+fn subscribe_many(api: &Api, kommune: &str, receiver: &Receiver) -> Vec<String> {
+    (0..SUBSCRIPTIONS)
+        .map(|i| {
+            let created = api.created(
+                "/subscriptions",
+                kommune,
+                &json!({
+                    "scope": {"kind": "all"},
+                    "event_types": ["verdict.published"],
+                    "channel": {"kind": "webhook", "url": receiver.url(&format!("/hook/{i}"))}
+                }),
+            );
+            created["id"].as_str().expect("id").to_string()
+        })
+        .collect()
+}
+
+/// KS, as the reviewer organisation in the registry.
+fn ks(api: &Api) -> Value {
+    let reviewers: Value = api
+        .get("/organisations?kind=reviewer")
+        .json()
+        .expect("orgs");
+    reviewers["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
+        .cloned()
+        .expect("KS in the registry")
+}
+
+fn publish(api: &Api, tool_id: &str) {
+    let (assessment, draft) = api.draft_verdict(tool_id, &ks(api), "Ny vurdering.");
+    api.publish(&assessment, &draft);
+}
+
+/// Every subscription got the event at least once, each under one
+/// `webhook-id`, and the store has recorded every delivery as delivered;
+/// the number of repeats the receiver saw.
+fn every_subscription_once_or_more(
+    api: &Api,
+    admin: &str,
+    ids: &[String],
+    receiver: &Receiver,
+) -> usize {
+    let recorded = |id: &String| -> bool {
+        api.http
+            .get(api.url(&format!("/subscriptions/{id}/deliveries")))
+            .bearer_auth(admin)
+            .send()
+            .and_then(|r| r.json::<Value>())
+            .is_ok_and(|d| d["items"][0]["status"] == "delivered")
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let mut pending: Vec<&String> = ids.iter().collect();
+    while !pending.is_empty() && std::time::Instant::now() < deadline {
+        pending.retain(|id| !recorded(id));
+        if !pending.is_empty() {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    assert!(
+        pending.is_empty(),
+        "{} deliveries never recorded as delivered",
+        pending.len()
+    );
+    let received = receiver.received();
+    let mut by_path: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in &received {
+        by_path
+            .entry(r.path.clone())
+            .or_default()
+            .push(r.headers["webhook-id"].clone());
+    }
+    assert_eq!(
+        by_path.len(),
+        SUBSCRIPTIONS,
+        "every subscription heard of it"
+    );
+    for (path, ids) in &by_path {
+        assert!(
+            ids.iter().all(|id| *id == ids[0]),
+            "{path}: one webhook-id, got {ids:?}"
+        );
+    }
+    received.len() - SUBSCRIPTIONS
+}
+
+fn crash_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("TOOLREG_RATE_LIMIT", "false"),
+        ("TOOLREG_WEBHOOK_ALLOW_HTTP", "true"),
+        ("TOOLREG_WEBHOOK_ALLOW_PRIVATE", "true"),
+        // A killed worker's claims are taken over after two seconds.
+        ("TOOLREG_NOTIFY_LEASE", "2"),
+    ]
+}
+
+#[test]
+fn a_server_killed_mid_delivery_loses_nothing_on_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = crash_env();
+    let api = Api::start(dir.path(), &env);
+    // Slow answers, so the kill lands while deliveries are in flight.
+    let receiver = Receiver::start_with_delay(Duration::from_millis(300));
+    let kommune = bergen(dir.path());
+    let ids = subscribe_many(&api, &kommune, &receiver);
+    let kahoot: Value = api.get("/tools/kahoot").json().expect("tool");
+    publish(&api, kahoot["id"].as_str().expect("id"));
+    receiver
+        .wait_for(Duration::from_secs(30), |_| true)
+        .expect("delivery starts");
+    let log = api.server.stop();
+    let before = receiver.received().len();
+    assert!(
+        before < SUBSCRIPTIONS,
+        "killed in the middle: {before} arrived\n{log}"
+    );
+
+    let mut restart = env.clone();
+    restart.push(("TOOLREG_SEED", "false"));
+    let api = Api::start(dir.path(), &restart);
+    let repeats = every_subscription_once_or_more(&api, &api.admin, &ids, &receiver);
+    println!("{before} arrived before the kill; {repeats} sent again after the restart (same webhook-id)");
+    assert!(
+        repeats > 0,
+        "the kill left claims in flight; they were sent again"
+    );
+}
+
+#[test]
+fn two_servers_on_postgres_share_the_work_and_survive_one_killed() {
+    let Some(db) = toolreg_tests::TestDb::postgres() else {
+        println!("SKIPPED: no PostgreSQL (TOOLREG_TEST_POSTGRES_URL)");
+        return;
+    };
+    let (one, two) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    let mut env = crash_env();
+    env.push(("TOOLREG_DATABASE_URL", db.url()));
+    let first = Api::start(one.path(), &env);
+    let second = Api::start(two.path(), &env);
+    // PostgreSQL starts empty: Bergen, KS, a vendor and its tool.
+    for org in [
+        json!({"kind": "municipality", "name": "Bergen kommune", "org_number": "964338531", "municipality_number": "4601", "country": "NO"}),
+        json!({"kind": "reviewer", "name": "KS", "org_number": "971032146", "country": "NO"}),
+    ] {
+        first.created("/organisations", &first.admin, &org);
+    }
+    let vendor = first.created(
+        "/organisations",
+        &first.admin,
+        &json!({"kind": "vendor", "name": "Fjordkviss AS", "country": "NO"}),
+    );
+    let tool = first.created(
+        "/tools",
+        &first.drafter,
+        &json!({"slug": "fjordkviss", "name": "Fjordkviss", "vendor_id": vendor["id"], "processes_personal_data": "unknown"}),
+    );
+    let receiver = Receiver::start_with_delay(Duration::from_millis(300));
+    let kommune = bergen(one.path());
+    let ids = subscribe_many(&first, &kommune, &receiver);
+    publish(&second, tool["id"].as_str().expect("id"));
+    receiver
+        .wait_for(Duration::from_secs(30), |_| true)
+        .expect("delivery starts");
+    let before = receiver.received().len();
+    first.server.stop();
+    let repeats = every_subscription_once_or_more(&second, &second.admin, &ids, &receiver);
+    println!(
+        "two processes on PostgreSQL, one killed after {before} arrivals: every subscription reached; {repeats} sent again (same webhook-id)"
+    );
+}

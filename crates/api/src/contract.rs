@@ -104,8 +104,25 @@ fn walk_mut(node: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     }
 }
 
+/// Tagged enums of request bodies whose variants refuse fields they do not
+/// know (`#[serde(deny_unknown_fields)]`); utoipa leaves their inline
+/// variant objects open.
+const STRICT_VARIANTS: &[&str] = &["Channel", "SubscriptionScope"];
+
 /// Every request body refuses fields it does not know.
 fn mark_request_bodies_strict(doc: &mut Value) {
+    for name in STRICT_VARIANTS {
+        for variant in doc
+            .pointer_mut(&format!("/components/schemas/{name}/oneOf"))
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if variant["type"] == "object" {
+                variant["additionalProperties"] = json!(false);
+            }
+        }
+    }
     let mut names = Vec::new();
     for op in operations(doc) {
         let target = op
@@ -146,6 +163,26 @@ pub fn apply_caps(doc: &mut Value) -> Vec<String> {
             c.schema,
             c.field.replace('~', "~0").replace('/', "~1")
         );
+        let field = c.field.replace('~', "~0").replace('/', "~1");
+        // A tagged enum's field lives in the variant that has it.
+        let in_variant = doc
+            .pointer(&format!("/components/schemas/{}/oneOf", c.schema))
+            .and_then(Value::as_array)
+            .and_then(|vs| {
+                vs.iter()
+                    .position(|v| v["properties"].get(c.field).is_some())
+            })
+            .map(|i| {
+                format!(
+                    "/components/schemas/{}/oneOf/{i}/properties/{field}",
+                    c.schema
+                )
+            });
+        let pointer = if doc.pointer(&pointer).is_some() {
+            pointer
+        } else {
+            in_variant.unwrap_or(pointer)
+        };
         let Some(property) = doc.pointer_mut(&pointer) else {
             missing.push(format!("{}.{}", c.schema, c.field));
             continue;
@@ -212,14 +249,22 @@ fn forbid_control_characters(doc: &mut Value) {
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
+        let mut strict_objects: Vec<&mut Value> = Vec::new();
         for s in schemas.values_mut() {
-            let strict = s.get("additionalProperties") == Some(&json!(false));
+            if s.get("additionalProperties") == Some(&json!(false)) {
+                strict_objects.push(s);
+            } else if let Some(variants) = s.get_mut("oneOf").and_then(Value::as_array_mut) {
+                strict_objects.extend(
+                    variants
+                        .iter_mut()
+                        .filter(|v| v.get("additionalProperties") == Some(&json!(false))),
+                );
+            }
+        }
+        for s in strict_objects {
             let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) else {
                 continue;
             };
-            if !strict {
-                continue;
-            }
             for p in props.values_mut() {
                 let target = non_null_member(p);
                 let target = if target["type"] == "array" {

@@ -421,3 +421,42 @@ fn every_free_text_query_value_forbids_control_characters() {
         }
     }
 }
+
+/// A tagged enum in a request body (a subscription's channel and scope)
+/// refuses unknown fields, caps its lists and texts and forbids control
+/// characters in its variants as the server does (schemathesis sent a
+/// control character in an e-mail address: schema-valid, refused with 400).
+#[test]
+fn tagged_enum_variants_of_request_bodies_are_as_strict_as_the_server() {
+    let doc = document();
+    let variant = |schema: &str, field: &str| -> serde_json::Value {
+        doc["components"]["schemas"][schema]["oneOf"]
+            .as_array()
+            .and_then(|vs| vs.iter().find(|v| v["properties"].get(field).is_some()))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let webhook = variant("Channel", "url");
+    assert_eq!(webhook["additionalProperties"], false, "{webhook}");
+    assert_eq!(webhook["properties"]["url"]["maxLength"], 500);
+    assert!(
+        webhook["properties"]["url"]["pattern"].is_string(),
+        "{webhook}"
+    );
+    let email = variant("Channel", "addresses");
+    assert_eq!(email["properties"]["addresses"]["maxItems"], 20);
+    assert!(
+        email["properties"]["addresses"]["items"]["pattern"].is_string(),
+        "{email}"
+    );
+    let categories = variant("SubscriptionScope", "categories");
+    assert_eq!(categories["additionalProperties"], false);
+    assert_eq!(
+        categories["properties"]["categories"]["items"]["maxLength"],
+        40
+    );
+    assert_eq!(
+        variant("SubscriptionScope", "ids")["properties"]["ids"]["maxItems"],
+        500
+    );
+}

@@ -73,6 +73,10 @@ pub const COUNTRIES: usize = 50;
 
 // Subprocessor lists.
 pub const SUBPROCESSOR_ENTRIES: usize = 500;
+/// A subscription's scope and e-mail addresses.
+pub const SCOPE_ITEMS: usize = 500;
+pub const EMAIL_ADDRESSES: usize = 20;
+pub const EMAIL_ADDRESS: usize = 254;
 pub const SUBPROCESSOR_NOTE: usize = 2000;
 pub const SUBPROCESSOR_ID: usize = 100;
 pub const SUBPROCESSOR_NAME: usize = 200;
@@ -174,6 +178,18 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         "SubscriptionInput",
         "event_types",
         Cap::Items(crate::event::EventType::ALL.len()),
+    ),
+    cap("SubscriptionScope", "ids", Cap::Items(SCOPE_ITEMS)),
+    cap(
+        "SubscriptionScope",
+        "categories",
+        Cap::ItemsOfChars(SCOPE_ITEMS, CATEGORY),
+    ),
+    cap("Channel", "url", Cap::Chars(URL)),
+    cap(
+        "Channel",
+        "addresses",
+        Cap::ItemsOfChars(EMAIL_ADDRESSES, EMAIL_ADDRESS),
     ),
     cap("AssessmentInput", "title", Cap::Chars(ASSESSMENT_TITLE)),
     cap("AssessmentInput", "tool_ids", Cap::Items(ASSESSMENT_TOOLS)),

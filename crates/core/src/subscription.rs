@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Most ids or categories a scope may list, and most e-mail addresses.
-pub const MAX_SCOPE_ITEMS: usize = 500;
-pub const MAX_ADDRESSES: usize = 20;
+use crate::caps::{
+    CATEGORY, EMAIL_ADDRESS, EMAIL_ADDRESSES as MAX_ADDRESSES, SCOPE_ITEMS as MAX_SCOPE_ITEMS, URL,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -87,7 +87,7 @@ fn default_severity() -> Severity {
 /// domain after it, no spaces or angle brackets (which could smuggle
 /// headers). Delivery is the real test.
 pub fn check_email_address(value: &str) -> Result<(), &'static str> {
-    let plausible = value.len() <= 254
+    let plausible = value.chars().count() <= EMAIL_ADDRESS
         && !value
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
@@ -125,7 +125,23 @@ impl Validate for SubscriptionInput {
             ),
             _ => {}
         }
+        if let SubscriptionScope::Categories { categories } = &self.scope {
+            for (i, c) in categories.iter().enumerate() {
+                if c.is_empty() || c.chars().count() > CATEGORY {
+                    out.push(
+                        format!("{p}/scope/categories/{i}"),
+                        format!("en kategori har 1–{CATEGORY} tegn"),
+                    );
+                }
+            }
+        }
         match &self.channel {
+            Channel::Webhook { url } if url.chars().count() > URL => {
+                out.push(
+                    format!("{p}/channel/url"),
+                    format!("kan ha høyst {URL} tegn"),
+                );
+            }
             Channel::Webhook { url } => {
                 out.check(&format!("{p}/channel/url"), check_web_url(url));
             }

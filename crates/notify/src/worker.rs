@@ -161,22 +161,24 @@ impl DeliveryWorker {
         claimed: Vec<Delivery>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Job>, WorkerError> {
-        let mut subscriptions: HashMap<Uuid, (Subscription, Vec<SigningSecret>)> = HashMap::new();
-        for id in claimed.iter().map(|d| d.subscription_id) {
-            if subscriptions.contains_key(&id) {
-                continue;
-            }
-            let sub = subscription::get_any(conn, id)?;
-            let secrets = subscription::secrets(conn, id, now)?
-                .map(|s| {
-                    std::iter::once(s.current)
-                        .chain(s.previous)
-                        .filter_map(|text| SigningSecret::parse(&text).ok())
-                        .collect()
+        let mut ids: Vec<Uuid> = claimed.iter().map(|d| d.subscription_id).collect();
+        ids.sort();
+        ids.dedup();
+        let subscriptions: HashMap<Uuid, (Subscription, Vec<SigningSecret>)> =
+            subscription::get_many_with_secrets(conn, &ids, now)?
+                .into_iter()
+                .map(|(sub, secrets)| {
+                    let secrets: Vec<SigningSecret> = secrets
+                        .map(|s| {
+                            std::iter::once(s.current)
+                                .chain(s.previous)
+                                .filter_map(|text| SigningSecret::parse(&text).ok())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (sub.id, (sub, secrets))
                 })
-                .unwrap_or_default();
-            subscriptions.insert(id, (sub, secrets));
-        }
+                .collect();
         let event_ids: Vec<Uuid> = claimed.iter().filter_map(|d| d.event_id).collect();
         let events: HashMap<Uuid, toolreg_core::event::Event> = event::get_many(conn, &event_ids)?
             .into_iter()

@@ -53,6 +53,8 @@ pub struct NotifyConfig {
     /// The service's public address, for links in webhooks and feeds.
     pub public_url: String,
     pub targets: toolreg_notify::target::TargetPolicy,
+    /// Seconds a worker holds its claims.
+    pub lease: u32,
 }
 
 /// Which search backend, and whether this process feeds it.
@@ -389,6 +391,10 @@ impl Config {
         };
         let notify = NotifyConfig {
             deliver: flag("TOOLREG_NOTIFY_DELIVER", true)?,
+            lease: match look.get("TOOLREG_NOTIFY_LEASE") {
+                Some(v) => positive("TOOLREG_NOTIFY_LEASE", v)?,
+                None => 120,
+            },
             public_url,
             targets: toolreg_notify::target::TargetPolicy {
                 allow_http: flag("TOOLREG_WEBHOOK_ALLOW_HTTP", false)?,

@@ -141,6 +141,7 @@ fn search_is_embedded_unless_a_meilisearch_url_is_given() {
 fn notifications_are_strict_unless_told_otherwise() {
     let c = Config::from_sources(None, &env(&[])).expect("defaults");
     assert!(c.notify.deliver);
+    assert_eq!(c.notify.lease, 120);
     assert_eq!(c.notify.public_url, "http://127.0.0.1:8080");
     assert_eq!(
         c.notify.targets,
@@ -156,16 +157,19 @@ fn notifications_are_strict_unless_told_otherwise() {
             ("TOOLREG_NOTIFY_DELIVER", "false"),
             ("TOOLREG_WEBHOOK_ALLOW_HTTP", "true"),
             ("TOOLREG_WEBHOOK_ALLOW_PRIVATE", "yes"),
+            ("TOOLREG_NOTIFY_LEASE", "5"),
         ]),
     )
     .expect("settings");
     assert!(!c.notify.deliver);
     assert_eq!(c.notify.public_url, "https://toolreg.example.no");
     assert!(c.notify.targets.allow_http && c.notify.targets.allow_private);
+    assert_eq!(c.notify.lease, 5);
     for (name, value) in [
         ("TOOLREG_PUBLIC_URL", "toolreg.example.no"),
         ("TOOLREG_NOTIFY_DELIVER", "kanskje"),
         ("TOOLREG_WEBHOOK_ALLOW_PRIVATE", "2"),
+        ("TOOLREG_NOTIFY_LEASE", "0"),
     ] {
         let e = Config::from_sources(None, &env(&[(name, value)])).expect_err(value);
         assert!(e.to_string().contains(name), "{e}");

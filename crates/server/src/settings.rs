@@ -155,6 +155,11 @@ pub const SETTINGS: &[Setting] = &[
         "this process fans events out to subscriptions and delivers them; replicas on one PostgreSQL share the work",
     ),
     setting(
+        "TOOLREG_NOTIFY_LEASE",
+        "120",
+        "seconds a worker holds the deliveries it claimed; a crashed worker's are sent again after this",
+    ),
+    setting(
         "TOOLREG_WEBHOOK_ALLOW_HTTP",
         "false",
         "allow webhook URLs with plain http (tests, a laptop); otherwise https only",

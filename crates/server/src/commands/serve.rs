@@ -78,7 +78,10 @@ fn start_notifications(config: &Config, pool: &DbPool) -> Result<(), StartError>
         pool.clone(),
         sender,
         ApiBase::new(&config.notify.public_url),
-        worker::WorkerConfig::default(),
+        worker::WorkerConfig {
+            lease: chrono::Duration::seconds(i64::from(config.notify.lease)),
+            ..worker::WorkerConfig::default()
+        },
     )
     .spawn()
     .map_err(|e| StartError::Notify(e.to_string()))

@@ -209,7 +209,45 @@ pub fn record(
     attempted_at: DateTime<Utc>,
 ) -> StoreResult<()> {
     crate::write::write_transaction(conn, |conn| {
+        // Deliveries that arrived, the bulk of every batch, in one UPDATE
+        // per status code and first-attempt state (one round trip instead
+        // of one per delivery); the rest one by one.
+        let mut arrived: std::collections::BTreeMap<(i32, bool), Vec<String>> = Default::default();
         for (delivery, outcome) in outcomes {
+            if let AttemptOutcome::Delivered { status_code } = outcome {
+                arrived
+                    .entry((*status_code, delivery.first_attempt_at.is_none()))
+                    .or_default()
+                    .push(delivery.id.to_string());
+            }
+        }
+        for ((code, first), ids) in &arrived {
+            for chunk in ids.chunks(crate::ops::bulk::CHUNK) {
+                let rows = deliveries::table.filter(deliveries::id.eq_any(chunk));
+                let common = (
+                    deliveries::status.eq(DeliveryStatus::Delivered.as_str()),
+                    deliveries::attempts.eq(deliveries::attempts + 1),
+                    deliveries::lease_until.eq(None::<NaiveDateTime>),
+                    deliveries::last_status_code.eq(Some(*code)),
+                    deliveries::last_error.eq(None::<String>),
+                    deliveries::updated_at.eq(to_db(attempted_at)),
+                );
+                if *first {
+                    diesel::update(rows)
+                        .set((
+                            common,
+                            deliveries::first_attempt_at.eq(Some(to_db(attempted_at))),
+                        ))
+                        .execute(conn)?;
+                } else {
+                    diesel::update(rows).set(common).execute(conn)?;
+                }
+            }
+        }
+        for (delivery, outcome) in outcomes {
+            if matches!(outcome, AttemptOutcome::Delivered { .. }) {
+                continue;
+            }
             let (status, code, error, next) = match outcome {
                 AttemptOutcome::Delivered { status_code } => (
                     DeliveryStatus::Delivered,

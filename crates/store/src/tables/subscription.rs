@@ -251,6 +251,35 @@ pub fn rotate_secret(
     )
 }
 
+/// Subscriptions by id, deleted or not, with the secrets signing their
+/// webhooks at `now` (none for e-mail): what a batch of deliveries needs,
+/// in one query per 500.
+pub fn get_many_with_secrets(
+    conn: &mut DbConnection,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<(Subscription, Option<WebhookSecrets>)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::ops::bulk::CHUNK) {
+        let keys: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        let rows: Vec<SubscriptionRow> = subscriptions::table
+            .filter(subscriptions::id.eq_any(keys))
+            .select(SubscriptionRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            let in_grace = row
+                .previous_secret_expires_at
+                .is_some_and(|u| from_db(u) > now);
+            let secrets = row.secret.clone().map(|current| WebhookSecrets {
+                current,
+                previous: row.previous_secret.clone().filter(|_| in_grace),
+            });
+            out.push((row.into_domain()?, secrets));
+        }
+    }
+    Ok(out)
+}
+
 /// The secrets signing a subscription's webhooks at `now`; `None` for a
 /// subscription without a secret (e-mail).
 pub fn secrets(
