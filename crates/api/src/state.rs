@@ -21,6 +21,8 @@ pub struct AppState {
     pub search: Option<SearchState>,
     /// Which webhook URLs may be registered (public https by default).
     pub webhook_targets: toolreg_notify::target::TargetPolicy,
+    /// The service's public address, for absolute links (feeds).
+    pub public_url: String,
 }
 
 /// The search index, and how its indexer is doing when this process runs
@@ -42,6 +44,7 @@ impl AppState {
             audit_key: None,
             search: None,
             webhook_targets: Default::default(),
+            public_url: "http://localhost".to_string(),
         }
     }
 
@@ -52,6 +55,11 @@ impl AppState {
 
     pub fn with_webhook_targets(mut self, policy: toolreg_notify::target::TargetPolicy) -> Self {
         self.webhook_targets = policy;
+        self
+    }
+
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_string();
         self
     }
 

@@ -6,6 +6,8 @@
 //! server-side request forgery — retrying with backoff until they arrive or
 //! are given up as dead.
 
+pub mod atom;
+pub mod describe;
 pub mod payload;
 pub mod retry;
 pub mod signing;

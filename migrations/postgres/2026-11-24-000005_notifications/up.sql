@@ -45,6 +45,9 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
 CREATE INDEX deliveries_subscription ON deliveries (subscription_id, created_at);
 
+-- A tool's feed reads its newest events.
+CREATE INDEX events_subject ON events (subject, sequence);
+
 -- How far each consumer of the event log has come (the notification
 -- fan-out); moved in the same transaction as what it produced.
 CREATE TABLE event_consumers (

@@ -1,3 +1,4 @@
+DROP INDEX events_subject;
 DROP TABLE event_consumers;
 DROP TABLE deliveries;
 DROP TABLE subscriptions;

@@ -4,6 +4,7 @@ pub mod assessments;
 pub mod audit;
 pub mod drafts;
 pub mod events;
+pub mod feeds;
 pub mod organisations;
 pub mod search;
 pub mod subprocessors;

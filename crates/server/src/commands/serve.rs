@@ -100,7 +100,8 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
         )
         .with_audit_key(signer.public())
         .with_search(search)
-        .with_webhook_targets(config.notify.targets),
+        .with_webhook_targets(config.notify.targets)
+        .with_public_url(&config.notify.public_url),
     );
     if config.notify.deliver {
         start_notifications(config, &pool)?;

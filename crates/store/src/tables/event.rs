@@ -131,3 +131,34 @@ pub fn get_many(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<Event>
     }
     out.into_iter().map(EventRow::into_domain).collect()
 }
+
+/// The newest events, newest first: about one subject (`tools/{id}`) or
+/// any, of `min_severity` or worse. What feeds for people show.
+pub fn list_recent(
+    conn: &mut DbConnection,
+    subject: Option<&str>,
+    min_severity: Severity,
+    limit: i64,
+) -> StoreResult<Vec<Event>> {
+    let severities: Vec<&str> = Severity::ALL
+        .iter()
+        .filter(|s| **s >= min_severity)
+        .map(|s| s.as_str())
+        .collect();
+    let mut query = events::table
+        .filter(events::severity.eq_any(severities))
+        // A bulk load is for copies of the registry, not news.
+        .filter(events::event_type.ne(EventType::RegistryLoaded.as_str()))
+        .into_boxed();
+    if let Some(subject) = subject {
+        query = query.filter(events::subject.eq(subject.to_string()));
+    }
+    query
+        .order(events::sequence.desc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(EventRow::into_domain)
+        .collect()
+}
