@@ -449,24 +449,6 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         ),
         (
             "GET",
-            "/feeds/all.atom",
-            PUBLIC,
-            Box::new(|_| http.get(url("/feeds/all.atom"))),
-        ),
-        (
-            "GET",
-            "/feeds/severity/{severity}.atom",
-            PUBLIC,
-            Box::new(|_| http.get(url("/feeds/severity/warning.atom"))),
-        ),
-        (
-            "GET",
-            "/feeds/tools/{slug}.atom",
-            PUBLIC,
-            Box::new(|_| http.get(url("/feeds/tools/kahoot.atom"))),
-        ),
-        (
-            "GET",
             "/api/v1/subscriptions",
             SUBSCRIBERS,
             Box::new(|_| http.get(url("/api/v1/subscriptions"))),

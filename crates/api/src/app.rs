@@ -44,6 +44,9 @@ pub fn build(
             SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::new([OPENAPI_PATH])),
         )
         .service(web::redirect("/docs", "/docs/"))
+        .service(crate::routes::feeds::all)
+        .service(crate::routes::feeds::by_severity)
+        .service(crate::routes::feeds::by_tool)
         .default_service(web::to(crate::not_found))
         .wrap(middleware::from_fn(crate::request_guard::guard))
         .wrap(middleware::from_fn(crate::access::authenticate))

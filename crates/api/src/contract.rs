@@ -366,10 +366,8 @@ fn add_error_responses(doc: &mut Value) {
                 .and_then(Value::as_array)
                 .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
             let protected = op.get("security").is_some();
-            let feed = path.starts_with("/feeds/");
-            let uses_database = path.starts_with("/api/v1/") && path != "/api/v1/openapi.json"
-                || path == "/readyz"
-                || feed;
+            let uses_database =
+                path.starts_with("/api/v1/") && path != "/api/v1/openapi.json" || path == "/readyz";
             let mut add = |code: &str, name: &str| {
                 if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
                     responses.entry(code.to_string()).or_insert_with(
@@ -377,9 +375,7 @@ fn add_error_responses(doc: &mut Value) {
                     );
                 }
             };
-            // The request guard refuses control characters in any path
-            // or query; routes without parameters cannot receive them.
-            if path.starts_with("/api/v1/") || feed {
+            if path.starts_with("/api/v1/") {
                 add("400", "BadRequest");
             }
             add("401", "Unauthorized");

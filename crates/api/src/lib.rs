@@ -50,9 +50,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::healthz)
         .service(health::readyz)
         .service(routes::audit::audit_key)
-        .service(routes::feeds::all)
-        .service(routes::feeds::by_severity)
-        .service(routes::feeds::by_tool)
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .service(openapi::openapi_json)

@@ -382,9 +382,6 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/audit", Who::ReviewersAndAdmins),
     ("GET", "/api/v1/audit/checkpoints", Who::Anyone),
     ("GET", "/.well-known/toolreg-audit-key", Who::Anyone),
-    ("GET", "/feeds/all.atom", Who::Anyone),
-    ("GET", "/feeds/severity/{severity}.atom", Who::Anyone),
-    ("GET", "/feeds/tools/{slug}.atom", Who::Anyone),
     ("GET", "/api/v1/subscriptions", Who::MunicipalitiesAndAdmins),
     ("POST", "/api/v1/subscriptions", Who::Municipality),
     (

@@ -1,6 +1,8 @@
 //! Atom feeds of changes, for people with a feed reader: everything, one
 //! tool's, or everything from a severity up. Newest 50 events, Norwegian
-//! titles, one entry per event.
+//! titles, one entry per event. Like the documentation pages, they are for
+//! people and not part of the OpenAPI document (whose clients have no use
+//! for Atom); integrations read `/api/v1/events`.
 
 use crate::blocking::with_db;
 use crate::problem::Problem;
@@ -63,12 +65,6 @@ fn atom(
 }
 
 /// Every change to every tool (newest 50).
-#[utoipa::path(
-    tag = "feeds",
-    responses(
-        (status = 200, description = "Atom 1.0 feed", body = String, content_type = "application/atom+xml"),
-    )
-)]
 #[get("/feeds/all.atom")]
 pub async fn all(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let found = with_db(&state, |conn| entries(conn, None, Severity::Info)).await?;
@@ -82,14 +78,6 @@ pub async fn all(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
 
 /// Changes from a severity up: `warning` (to follow up) or `critical`
 /// (to act on); `info` is everything.
-#[utoipa::path(
-    tag = "feeds",
-    params(("severity" = Severity, Path, description = "The least severity shown")),
-    responses(
-        (status = 200, description = "Atom 1.0 feed", body = String, content_type = "application/atom+xml"),
-        (status = 404, description = "No such severity", body = Problem, content_type = "application/problem+json"),
-    )
-)]
 #[get("/feeds/severity/{severity}.atom")]
 pub async fn by_severity(
     req: HttpRequest,
@@ -111,14 +99,6 @@ pub async fn by_severity(
 }
 
 /// Every change to one tool (newest 50).
-#[utoipa::path(
-    tag = "feeds",
-    params(("slug" = String, Path, description = "The tool's slug (or id)")),
-    responses(
-        (status = 200, description = "Atom 1.0 feed", body = String, content_type = "application/atom+xml"),
-        (status = 404, description = "No such tool", body = Problem, content_type = "application/problem+json"),
-    )
-)]
 #[get("/feeds/tools/{slug}.atom")]
 pub async fn by_tool(
     req: HttpRequest,
