@@ -69,6 +69,13 @@ pub struct CloudEvent {
 }
 
 impl Event {
+    /// The tool the event is about, from its subject (`tools/{id}`, or a
+    /// path under it); none for a bulk load.
+    pub fn tool_id(&self) -> Option<Uuid> {
+        let rest = self.subject.strip_prefix("tools/")?;
+        Uuid::parse_str(rest.split('/').next()?).ok()
+    }
+
     pub fn to_cloud_event(&self, source: &str) -> CloudEvent {
         CloudEvent {
             specversion: "1.0".into(),

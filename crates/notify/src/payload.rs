@@ -27,7 +27,7 @@ pub fn links(event: &Event, base: &ApiBase) -> Value {
     let data = &event.data;
     let mut links = serde_json::Map::new();
     links.insert("tool".into(), json!(format!("{base}/{}", event.subject)));
-    let tool = event.subject.strip_prefix("tools/").unwrap_or_default();
+    let tool = event.tool_id().map(|id| id.to_string()).unwrap_or_default();
     let int = |key: &str| data.get(key).and_then(Value::as_i64);
     match event.event_type {
         EventType::VerdictPublished => {

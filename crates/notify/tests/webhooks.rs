@@ -135,10 +135,6 @@ impl Setup {
     }
 }
 
-fn each_backend() -> Vec<TestDb> {
-    TestDb::all()
-}
-
 fn verify(secret: &SigningSecret, r: &receiver::Received) -> Vec<String> {
     let id = &r.headers["webhook-id"];
     let ts: i64 = r.headers["webhook-timestamp"].parse().expect("timestamp");
@@ -152,7 +148,7 @@ fn verify(secret: &SigningSecret, r: &receiver::Received) -> Vec<String> {
 
 #[tokio::test]
 async fn delivers_a_signed_cloud_event_once() {
-    for db in each_backend() {
+    for db in TestDb::all() {
         let backend = db.name();
         let s = Setup::new(db).await;
         s.change("padlet");
@@ -416,7 +412,7 @@ async fn redirects_are_not_followed() {
 
 #[tokio::test]
 async fn a_claim_whose_worker_died_is_sent_again_under_the_same_id() {
-    for db in each_backend() {
+    for db in TestDb::all() {
         let backend = db.name();
         let s = Setup::new(db).await;
         s.change("itslearning");

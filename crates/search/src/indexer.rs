@@ -186,12 +186,6 @@ impl<I: SearchIndex> Indexer<I> {
 /// The tools a batch of events is about (every event but a bulk load
 /// names one tool as its subject).
 fn tools_named(events: &[Event]) -> Vec<Uuid> {
-    let ids: BTreeSet<Uuid> = events
-        .iter()
-        .filter_map(|e| {
-            let rest = e.subject.strip_prefix("tools/")?;
-            Uuid::parse_str(rest.split('/').next()?).ok()
-        })
-        .collect();
+    let ids: BTreeSet<Uuid> = events.iter().filter_map(Event::tool_id).collect();
     ids.into_iter().collect()
 }

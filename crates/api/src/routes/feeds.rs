@@ -26,10 +26,7 @@ fn entries(
     min_severity: Severity,
 ) -> Result<Vec<(Event, Option<String>)>, Problem> {
     let events = event::list_recent(conn, subject, min_severity, ENTRIES)?;
-    let ids: Vec<Uuid> = events
-        .iter()
-        .filter_map(|e| e.subject.strip_prefix("tools/")?.parse().ok())
-        .collect();
+    let ids: Vec<Uuid> = events.iter().filter_map(Event::tool_id).collect();
     let names: HashMap<String, String> = tool::get_many(conn, &ids)?
         .into_iter()
         .map(|t| (format!("tools/{}", t.id), t.input.name))

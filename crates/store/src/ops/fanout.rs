@@ -25,11 +25,6 @@ pub struct FanOut {
     pub last_sequence: i64,
 }
 
-/// The tool an event is about, from its subject (`tools/{id}`).
-fn tool_of(event: &Event) -> Option<Uuid> {
-    event.subject.strip_prefix("tools/")?.parse().ok()
-}
-
 /// Fan out up to `max_events` new events. A consumer that never ran starts
 /// at the end of the log: subscribers hear of changes from now on, not of
 /// the registry's whole history.
@@ -51,7 +46,7 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
             });
         };
         let subscriptions = subscription::list_collecting(conn)?;
-        let tool_ids: Vec<Uuid> = events.iter().filter_map(tool_of).collect();
+        let tool_ids: Vec<Uuid> = events.iter().filter_map(Event::tool_id).collect();
         let tools: HashMap<Uuid, ToolInScope> = tool::get_many(conn, &tool_ids)?
             .into_iter()
             .map(|t| {
@@ -72,7 +67,7 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
             if event.event_type == EventType::RegistryLoaded {
                 continue;
             }
-            let Some(tool) = tool_of(event).and_then(|id| tools.get(&id)) else {
+            let Some(tool) = event.tool_id().and_then(|id| tools.get(&id)) else {
                 continue;
             };
             for sub in &subscriptions {

@@ -61,6 +61,23 @@ pub struct WebhookSecrets {
     pub previous: Option<String>,
 }
 
+impl WebhookSecrets {
+    /// The secrets in force at `now`: the current one, and the previous
+    /// one until its grace period ends. None without a current secret.
+    fn in_force(
+        current: Option<String>,
+        previous: Option<String>,
+        previous_until: Option<NaiveDateTime>,
+        now: DateTime<Utc>,
+    ) -> Option<Self> {
+        let in_grace = previous_until.is_some_and(|u| from_db(u) > now);
+        current.map(|current| Self {
+            current,
+            previous: previous.filter(|_| in_grace),
+        })
+    }
+}
+
 impl std::fmt::Debug for WebhookSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -267,13 +284,12 @@ pub fn get_many_with_secrets(
             .select(SubscriptionRow::as_select())
             .load(conn)?;
         for row in rows {
-            let in_grace = row
-                .previous_secret_expires_at
-                .is_some_and(|u| from_db(u) > now);
-            let secrets = row.secret.clone().map(|current| WebhookSecrets {
-                current,
-                previous: row.previous_secret.clone().filter(|_| in_grace),
-            });
+            let secrets = WebhookSecrets::in_force(
+                row.secret.clone(),
+                row.previous_secret.clone(),
+                row.previous_secret_expires_at,
+                now,
+            );
             out.push((row.into_domain()?, secrets));
         }
     }
@@ -298,9 +314,5 @@ pub fn secrets(
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound(Entity::Subscription))?;
-    let in_grace = until.is_some_and(|u| from_db(u) > now);
-    Ok(current.map(|current| WebhookSecrets {
-        current,
-        previous: previous.filter(|_| in_grace),
-    }))
+    Ok(WebhookSecrets::in_force(current, previous, until, now))
 }
