@@ -26,13 +26,18 @@ pub struct Delivery {
     /// every attempt so a receiver can drop a repeat.
     pub id: Uuid,
     pub subscription_id: Uuid,
-    /// The event delivered; none for a test message.
+    /// The event delivered; none for a test message or a notice.
     pub event_id: Option<Uuid>,
+    /// For a notice to the owner: the subscription it is about (a webhook
+    /// the registry turned off after 410 Gone).
+    pub about_subscription_id: Option<Uuid>,
     pub status: DeliveryStatus,
     pub attempts: i32,
     pub first_attempt_at: Option<DateTime<Utc>>,
     pub next_attempt_at: DateTime<Utc>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// The receiver's HTTP status for a webhook, the mail server's reply
+    /// code for e-mail.
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -36,6 +36,38 @@ crate::string_enum! {
     }
 }
 
+/// The hour (UTC) digests go out: 06:00 in Norway in winter, 07:00 in
+/// summer, in the inbox before the school day starts.
+pub const DIGEST_HOUR_UTC: u32 = 5;
+
+impl Digest {
+    /// When an event that happened at `at` is sent: at once, or at the next
+    /// digest hour (weekly: on the next Monday at that hour).
+    pub fn due(self, at: DateTime<Utc>) -> DateTime<Utc> {
+        use chrono::{Datelike, Days, NaiveTime};
+        let hour = NaiveTime::from_hms_opt(DIGEST_HOUR_UTC, 0, 0).unwrap_or_default();
+        let at_hour = |days: u64| (at.date_naive() + Days::new(days)).and_time(hour).and_utc();
+        // The first digest hour strictly after `at`: `offset` days ahead,
+        // or `period` days after that.
+        let next = |offset: u64, period: u64| {
+            let first = at_hour(offset);
+            if first > at {
+                first
+            } else {
+                at_hour(offset + period)
+            }
+        };
+        match self {
+            Digest::Immediate => at,
+            Digest::Daily => next(0, 1),
+            Digest::Weekly => {
+                let to_monday = (7 - at.weekday().num_days_from_monday()) % 7;
+                next(u64::from(to_monday), 7)
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]

@@ -137,3 +137,28 @@ fn scope_and_channel_are_tagged_json() {
         serde_json::from_str(r#"{"kind":"webhook","url":"https://a.no","secret":"x"}"#);
     assert!(secret_in_body.is_err(), "the server makes the secret");
 }
+
+#[test]
+fn digests_wait_for_the_next_digest_hour() {
+    let at = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .expect("time")
+            .with_timezone(&Utc)
+    };
+    // Wednesday 25 November 2026, before and after 05:00 UTC.
+    let early = at("2026-11-25T04:59:59Z");
+    let late = at("2026-11-25T05:00:00Z");
+    assert_eq!(Digest::Immediate.due(late), late);
+    assert_eq!(Digest::Daily.due(early), at("2026-11-25T05:00:00Z"));
+    assert_eq!(Digest::Daily.due(late), at("2026-11-26T05:00:00Z"));
+    assert_eq!(Digest::Weekly.due(late), at("2026-11-30T05:00:00Z"));
+    // On a Monday: that morning if still to come, else a week on.
+    assert_eq!(
+        Digest::Weekly.due(at("2026-11-30T04:00:00Z")),
+        at("2026-11-30T05:00:00Z")
+    );
+    assert_eq!(
+        Digest::Weekly.due(at("2026-11-30T05:00:01Z")),
+        at("2026-12-07T05:00:00Z")
+    );
+}

@@ -3,7 +3,9 @@
 //! way; machines read the CloudEvent.
 
 use serde_json::Value;
+use toolreg_core::diff::VerdictDiff;
 use toolreg_core::event::{Event, EventType, Severity};
+use toolreg_core::subprocessor_diff::SubprocessorDiff;
 use toolreg_core::verdict::VerdictLevel;
 
 fn level(data: &Value, key: &str) -> Option<&'static str> {
@@ -70,6 +72,96 @@ pub fn detail(event: &Event) -> String {
     }
 }
 
+/// What changed, one line each, from the structured diff the event
+/// carries: conditions added and removed, findings and their risk, data
+/// flows, and subprocessors with the third countries data newly goes to.
+/// Empty when the event has no diff (a first verdict, a new tool).
+pub fn changes(event: &Event) -> Vec<String> {
+    let Some(diff) = event.data.get("diff").filter(|d| !d.is_null()) else {
+        return Vec::new();
+    };
+    match event.event_type {
+        EventType::VerdictPublished => serde_json::from_value::<VerdictDiff>(diff.clone())
+            .map(|d| verdict_changes(&d))
+            .unwrap_or_default(),
+        EventType::SubprocessorsChanged => serde_json::from_value::<SubprocessorDiff>(diff.clone())
+            .map(|d| subprocessor_changes(&d))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn verdict_changes(d: &VerdictDiff) -> Vec<String> {
+    let mut lines = Vec::new();
+    for c in &d.conditions_added {
+        lines.push(format!("Nytt vilkår: {}", c.text));
+    }
+    for c in &d.conditions_changed {
+        lines.push(format!("Endret vilkår: {}", c.to.text));
+    }
+    for c in &d.conditions_removed {
+        lines.push(format!("Vilkår som er fjernet: {}", c.text));
+    }
+    for f in &d.findings_added {
+        lines.push(format!("Nytt funn: {}", f.title));
+    }
+    for f in &d.findings_changed {
+        match &f.residual_risk {
+            Some(r) => lines.push(format!(
+                "Restrisikoen for «{}» er endret fra {} ({}) til {} ({})",
+                f.title,
+                r.from.level.label_nb(),
+                r.from.score,
+                r.to.level.label_nb(),
+                r.to.score
+            )),
+            None => lines.push(format!("Endret funn: {}", f.title)),
+        }
+    }
+    for f in &d.findings_removed {
+        lines.push(format!("Funn som er fjernet: {}", f.title));
+    }
+    let flows = d.data_flows_added.len() + d.data_flows_removed.len() + d.data_flows_changed.len();
+    if flows > 0 {
+        lines.push(format!(
+            "Dataflyt: {} lagt til, {} endret, {} fjernet",
+            d.data_flows_added.len(),
+            d.data_flows_changed.len(),
+            d.data_flows_removed.len()
+        ));
+    }
+    lines
+}
+
+fn subprocessor_changes(d: &SubprocessorDiff) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !d.third_countries_added.is_empty() {
+        lines.push(format!(
+            "Data kan nå gå til land utenfor EØS: {}",
+            d.third_countries_added.join(", ")
+        ));
+    }
+    for e in &d.added {
+        lines.push(format!("Ny underleverandør: {} ({})", e.name, e.country));
+    }
+    for e in &d.changed {
+        match &e.country {
+            Some(c) => lines.push(format!(
+                "{} har flyttet fra {} til {}",
+                e.name, c.from, c.to
+            )),
+            None => lines.push(format!("Endrede opplysninger om {}", e.name)),
+        }
+    }
+    for e in &d.removed {
+        lines.push(format!(
+            "Underleverandør som er fjernet: {} ({})",
+            e.name, e.country
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +221,70 @@ mod tests {
             json!({"name": "Salaby"}),
         );
         assert_eq!(headline(&new, None), "Nytt verktøy i registeret: Salaby");
+    }
+
+    #[test]
+    fn changes_are_listed_from_the_diff_in_words() {
+        use toolreg_core::condition::{Audience, Condition};
+        use toolreg_core::diff::{Change, FindingChange};
+        use toolreg_core::risk::Risk;
+        let diff = VerdictDiff {
+            conditions_added: vec![Condition {
+                text: "Slå av chat mellom elever".into(),
+                audience: Audience::SchoolOwner,
+                setting_key: None,
+                mandatory: true,
+            }],
+            findings_changed: vec![FindingChange {
+                reference: "R1".into(),
+                title: "Profilering".into(),
+                changed_fields: vec!["likelihood".into()],
+                risk: None,
+                residual_risk: Some(Change {
+                    from: Risk::of(1, 3),
+                    to: Risk::of(3, 4),
+                }),
+            }],
+            ..VerdictDiff::default()
+        };
+        let e = event(
+            EventType::VerdictPublished,
+            Severity::Warning,
+            json!({"slug": "padlet", "diff": diff}),
+        );
+        assert_eq!(
+            changes(&e),
+            vec![
+                "Nytt vilkår: Slå av chat mellom elever".to_string(),
+                "Restrisikoen for «Profilering» er endret fra lav (3) til høy (12)".to_string(),
+            ]
+        );
+        let first = event(
+            EventType::VerdictPublished,
+            Severity::Info,
+            json!({"slug": "padlet", "diff": null}),
+        );
+        assert!(changes(&first).is_empty());
+    }
+
+    #[test]
+    fn new_third_countries_come_first() {
+        let diff = json!({
+            "added": [{"id": "s1", "name": "OpenAI", "country": "US", "role": "sub_processor", "transfer_mechanism": "scc"}],
+            "removed": [], "changed": [],
+            "third_countries_added": ["US"], "third_countries_removed": []
+        });
+        let e = event(
+            EventType::SubprocessorsChanged,
+            Severity::Critical,
+            json!({"slug": "padlet", "diff": diff}),
+        );
+        assert_eq!(
+            changes(&e),
+            vec![
+                "Data kan nå gå til land utenfor EØS: US".to_string(),
+                "Ny underleverandør: OpenAI (US)".to_string(),
+            ]
+        );
     }
 }

@@ -3,11 +3,14 @@
 //! matching subscription (in the store, in the same transaction as the
 //! consumer's progress), and a worker sends the deliveries — webhooks signed
 //! by the Standard Webhooks specification, to targets checked against
-//! server-side request forgery — retrying with backoff until they arrive or
-//! are given up as dead.
+//! server-side request forgery, and e-mail by SMTP, one letter per event or
+//! a daily or weekly digest grouped by tool — retrying with backoff until
+//! they arrive or are given up as dead.
 
 pub mod atom;
 pub mod describe;
+pub mod email;
+pub mod letter;
 pub mod payload;
 pub mod retry;
 pub mod signing;

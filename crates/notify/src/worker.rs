@@ -5,17 +5,20 @@
 //! same `webhook-id` (at least once). On PostgreSQL the workers of several
 //! processes share the queue (`SKIP LOCKED`); on SQLite they take turns.
 
+use crate::email::EmailSender;
+use crate::letter::{self, Letter};
 use crate::payload::{event_body, test_body, ApiBase};
 use crate::retry;
 use crate::signing::SigningSecret;
 use crate::webhook::{Sent, WebhookSender};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use toolreg_core::delivery::{AttemptOutcome, Delivery};
-use toolreg_core::subscription::{Channel, Subscription, SubscriptionStatus};
+use toolreg_core::event::Event;
+use toolreg_core::subscription::{Channel, Digest, Subscription, SubscriptionStatus};
 use toolreg_store::ops::fanout::{self, FanOut};
-use toolreg_store::tables::{delivery, event, subscription};
+use toolreg_store::tables::{delivery, event, subscription, tool};
 use toolreg_store::{ChangeContext, DbConnection, DbPool, StoreError};
 use uuid::Uuid;
 
@@ -64,12 +67,24 @@ enum Job {
         body: Vec<u8>,
         secrets: Vec<SigningSecret>,
     },
+    /// One letter for one or more deliveries (a digest carries several);
+    /// how the sending ends is how each of them ends.
+    Email {
+        deliveries: Vec<Delivery>,
+        to: Vec<String>,
+        letter: Letter,
+        message_key: String,
+    },
     Settled(Delivery, AttemptOutcome),
 }
+
+/// How one delivery ended, and whether its subscription is gone (410).
+type Ended = (Delivery, AttemptOutcome, bool);
 
 pub struct DeliveryWorker {
     pool: DbPool,
     sender: Arc<WebhookSender>,
+    email: Option<Arc<EmailSender>>,
     base: ApiBase,
     config: WorkerConfig,
 }
@@ -79,9 +94,17 @@ impl DeliveryWorker {
         Self {
             pool,
             sender: Arc::new(sender),
+            email: None,
             base,
             config,
         }
+    }
+
+    /// Send e-mail through this sender. Without one, e-mail deliveries wait
+    /// (and are dead after three days, like any that cannot be made).
+    pub fn with_email(mut self, email: EmailSender) -> Self {
+        self.email = Some(Arc::new(email));
+        self
     }
 
     fn conn(&self) -> Result<toolreg_store::PooledDb, WorkerError> {
@@ -90,7 +113,12 @@ impl DeliveryWorker {
 
     /// Fan out, claim, send, record: one round.
     pub async fn run_once(&self) -> Result<Round, WorkerError> {
-        let now = toolreg_store::time::now();
+        self.run_once_at(toolreg_store::time::now()).await
+    }
+
+    /// One round as if the clock said `now` (tests use it to reach the
+    /// hour a digest is due).
+    pub async fn run_once_at(&self, now: DateTime<Utc>) -> Result<Round, WorkerError> {
         let (fanned, jobs) = {
             let mut conn = self.conn()?;
             let fanned = fanout::step(&mut conn, now, self.config.fanout_events)?;
@@ -98,9 +126,15 @@ impl DeliveryWorker {
                 delivery::claim_due(&mut conn, now, self.config.lease, self.config.batch)?;
             (fanned, self.prepare(&mut conn, claimed, now)?)
         };
-        let attempted = jobs.len();
-        let mut sends = tokio::task::JoinSet::new();
-        let mut outcomes = Vec::with_capacity(jobs.len());
+        let attempted = jobs
+            .iter()
+            .map(|j| match j {
+                Job::Email { deliveries, .. } => deliveries.len(),
+                Job::Send { .. } | Job::Settled(..) => 1,
+            })
+            .sum();
+        let mut sends: tokio::task::JoinSet<Vec<Ended>> = tokio::task::JoinSet::new();
+        let mut outcomes: Vec<Ended> = Vec::with_capacity(attempted);
         for job in jobs {
             match job {
                 Job::Settled(d, outcome) => outcomes.push((d, outcome, false)),
@@ -117,17 +151,47 @@ impl DeliveryWorker {
                             .send(&url, &delivery.webhook_id(), body, &refs, now)
                             .await;
                         let (outcome, gone) = decide(sent, &delivery, toolreg_store::time::now());
-                        (delivery, outcome, gone)
+                        vec![(delivery, outcome, gone)]
+                    });
+                }
+                Job::Email {
+                    deliveries,
+                    to,
+                    letter,
+                    message_key,
+                } => {
+                    let email = self.email.clone();
+                    sends.spawn(async move {
+                        let sent = match email {
+                            Some(email) => email.send(&to, &letter, &message_key).await,
+                            None => Sent::Failed {
+                                status: None,
+                                error:
+                                    "e-post er ikke satt opp på denne tjenesten (TOOLREG_SMTP_URL)"
+                                        .into(),
+                                retry_after: None,
+                            },
+                        };
+                        // The letter's deliveries end together: a digest
+                        // that failed is tried again as one.
+                        let Some(first) = deliveries.first() else {
+                            return Vec::new();
+                        };
+                        let (outcome, _) = decide(sent, first, now);
+                        deliveries
+                            .into_iter()
+                            .map(|d| (d, outcome.clone(), false))
+                            .collect()
                     });
                 }
             }
         }
         while let Some(done) = sends.join_next().await {
             match done {
-                Ok(result) => outcomes.push(result),
+                Ok(ended) => outcomes.extend(ended),
                 // A send task cannot panic by design; if one did, its
-                // claim lapses and the delivery is tried again.
-                Err(e) => tracing::error!(error = %e, "a webhook send task failed"),
+                // claims lapse and the deliveries are tried again.
+                Err(e) => tracing::error!(error = %e, "a send task failed"),
             }
         }
         let delivered = outcomes
@@ -180,48 +244,31 @@ impl DeliveryWorker {
                 })
                 .collect();
         let event_ids: Vec<Uuid> = claimed.iter().filter_map(|d| d.event_id).collect();
-        let events: HashMap<Uuid, toolreg_core::event::Event> = event::get_many(conn, &event_ids)?
+        let events: HashMap<Uuid, Event> = event::get_many(conn, &event_ids)?
             .into_iter()
             .map(|e| (e.id, e))
             .collect();
         let mut jobs = Vec::with_capacity(claimed.len());
+        let mut letters = Vec::new();
         for d in claimed {
             let Some((sub, secrets)) = subscriptions.get(&d.subscription_id) else {
                 continue;
             };
-            let dead = |error: &str| AttemptOutcome::Dead {
-                status_code: None,
-                error: error.to_string(),
-            };
-            let job = match (&sub.input.channel, sub.status) {
+            match (&sub.input.channel, sub.status) {
                 (_, SubscriptionStatus::Deleted) => {
-                    Job::Settled(d, dead("abonnementet er slettet"))
+                    jobs.push(Job::Settled(d, dead("abonnementet er slettet")));
                 }
-                (Channel::Email { .. }, _) => {
-                    // Sent by the e-mail channel once a deployment has one;
-                    // until then it waits, and is dead after three days
-                    // like any delivery that cannot be made.
-                    let outcome = decide(
-                        Sent::Failed {
-                            status: None,
-                            error: "e-post er ikke satt opp på denne tjenesten".into(),
-                            retry_after: None,
-                        },
-                        &d,
-                        now,
-                    )
-                    .0;
-                    Job::Settled(d, outcome)
-                }
-                (Channel::Webhook { .. }, _) if secrets.is_empty() => {
-                    Job::Settled(d, dead("abonnementet har ingen gyldig signeringsnøkkel"))
-                }
+                (Channel::Email { .. }, _) => letters.push((d, sub)),
+                (Channel::Webhook { .. }, _) if secrets.is_empty() => jobs.push(Job::Settled(
+                    d,
+                    dead("abonnementet har ingen gyldig signeringsnøkkel"),
+                )),
                 (Channel::Webhook { url }, _) => {
                     let body = match d.event_id {
                         None => Some(test_body(d.id, d.subscription_id, &self.base)),
                         Some(id) => events.get(&id).map(|e| event_body(e, &self.base)),
                     };
-                    match body {
+                    jobs.push(match body {
                         Some(body) => Job::Send {
                             url: url.clone(),
                             body,
@@ -229,10 +276,92 @@ impl DeliveryWorker {
                             delivery: d,
                         },
                         None => Job::Settled(d, dead("hendelsen finnes ikke")),
-                    }
+                    });
                 }
+            }
+        }
+        if !letters.is_empty() {
+            jobs.extend(self.letters(conn, letters, &events)?);
+        }
+        Ok(jobs)
+    }
+
+    /// The letters for claimed e-mail deliveries: one per event for an
+    /// immediate subscription, one per subscription for a digest (all of
+    /// its deliveries that fell due together), and the test messages and
+    /// notices each on their own.
+    fn letters(
+        &self,
+        conn: &mut DbConnection,
+        claimed: Vec<(Delivery, &Subscription)>,
+        events: &HashMap<Uuid, Event>,
+    ) -> Result<Vec<Job>, WorkerError> {
+        let tool_ids: Vec<Uuid> = events.values().filter_map(Event::tool_id).collect();
+        let names: HashMap<Uuid, String> = tool::get_many(conn, &tool_ids)?
+            .into_iter()
+            .map(|t| (t.id, t.input.name))
+            .collect();
+        let mut jobs = Vec::new();
+        let mut digests: BTreeMap<Uuid, (Digest, Vec<String>, Vec<Delivery>)> = BTreeMap::new();
+        let email = |d: Vec<Delivery>, to: &[String], letter: Letter, key: String| Job::Email {
+            deliveries: d,
+            to: to.to_vec(),
+            letter,
+            message_key: key,
+        };
+        for (d, sub) in claimed {
+            let Channel::Email { addresses, digest } = &sub.input.channel else {
+                continue;
             };
-            jobs.push(job);
+            let key = d.webhook_id();
+            match (d.event_id, d.about_subscription_id) {
+                (None, Some(about)) => match subscription::get_any(conn, about) {
+                    Ok(about) => {
+                        let letter = letter::webhook_disabled(&about, sub.id, &self.base);
+                        jobs.push(email(vec![d], addresses, letter, key));
+                    }
+                    Err(StoreError::NotFound(_)) => {
+                        jobs.push(Job::Settled(d, dead("abonnementet finnes ikke")));
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+                (None, None) => {
+                    let letter = letter::test(sub.id, &self.base);
+                    jobs.push(email(vec![d], addresses, letter, key));
+                }
+                (Some(event_id), _) => match events.get(&event_id) {
+                    None => jobs.push(Job::Settled(d, dead("hendelsen finnes ikke"))),
+                    Some(event) if *digest == Digest::Immediate => {
+                        let name = event.tool_id().and_then(|id| names.get(&id));
+                        let letter =
+                            letter::immediate(event, name.map(String::as_str), sub.id, &self.base);
+                        jobs.push(email(vec![d], addresses, letter, key));
+                    }
+                    Some(_) => {
+                        digests
+                            .entry(sub.id)
+                            .or_insert_with(|| (*digest, addresses.clone(), Vec::new()))
+                            .2
+                            .push(d);
+                    }
+                },
+            }
+        }
+        for (sub, (digest, addresses, deliveries)) in digests {
+            let gathered: Vec<&Event> = deliveries
+                .iter()
+                .filter_map(|d| d.event_id.and_then(|id| events.get(&id)))
+                .collect();
+            let letter = letter::digest(digest, &gathered, &names, sub, &self.base);
+            // The digest's Message-ID comes from its first delivery: the
+            // same letter again after a crash has the same one.
+            let key = deliveries
+                .iter()
+                .map(|d| d.id)
+                .min()
+                .map(|id| format!("digest_{}", id.simple()))
+                .unwrap_or_default();
+            jobs.push(email(deliveries, &addresses, letter, key));
         }
         Ok(jobs)
     }
@@ -268,6 +397,13 @@ impl DeliveryWorker {
                 });
             })
             .map(|_| ())
+    }
+}
+
+fn dead(error: &str) -> AttemptOutcome {
+    AttemptOutcome::Dead {
+        status_code: None,
+        error: error.to_string(),
     }
 }
 
@@ -315,19 +451,13 @@ pub fn decide(sent: Sent, d: &Delivery, now: DateTime<Utc>) -> (AttemptOutcome, 
 }
 
 /// A 410 stops the subscription, with the reason its owner sees, as a
-/// change of the registry's own in the audit trail.
+/// change of the registry's own in the audit trail; the owner's e-mail
+/// subscriptions get a notice.
 fn disable_gone(conn: &mut DbConnection, id: Uuid) -> Result<(), WorkerError> {
     let ctx = ChangeContext::new("toolreg-notify", None, None);
     let reason =
         "Mottakeren svarte 410 Gone. Abonnementet er slått av; rett adressen og gjenoppta det.";
-    match toolreg_store::ops::subscription::set_status(
-        conn,
-        &ctx,
-        id,
-        SubscriptionStatus::Disabled,
-        Some(reason),
-        None,
-    ) {
+    match toolreg_store::ops::subscription::disable_and_notify(conn, &ctx, id, reason) {
         // Deleted meanwhile, or changed by its owner at the same moment.
         Ok(_) | Err(StoreError::NotFound(_)) | Err(StoreError::Stale) => Ok(()),
         Err(e) => Err(e.into()),

@@ -55,6 +55,15 @@ pub struct NotifyConfig {
     pub targets: toolreg_notify::target::TargetPolicy,
     /// Seconds a worker holds its claims.
     pub lease: u32,
+    /// Where e-mail goes out; none: e-mail deliveries wait.
+    pub email: Option<EmailConfig>,
+}
+
+/// The SMTP relay and the sender's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailConfig {
+    pub smtp_url: String,
+    pub from: String,
 }
 
 /// Which search backend, and whether this process feeds it.
@@ -389,7 +398,33 @@ impl Config {
             Some(v) => parse_bool(name, &v),
             None => Ok(default),
         };
+        let email = match look.get("TOOLREG_SMTP_URL") {
+            None => None,
+            Some(smtp_url) => {
+                // No default sender: a relay refuses an address it does not
+                // know, and the operator knows which one it accepts.
+                let from = look.get("TOOLREG_SMTP_FROM").ok_or_else(|| {
+                    invalid(
+                        "TOOLREG_SMTP_FROM",
+                        "",
+                        "må settes når TOOLREG_SMTP_URL er satt (f.eks. «Verktøyregisteret <varsel@kommune.example>»)",
+                    )
+                })?;
+                // Built once here so a wrong URL or address stops the start
+                // with a clear message, not the first letter.
+                toolreg_notify::email::EmailSender::new(&smtp_url, &from).map_err(|e| match e {
+                    toolreg_notify::email::EmailSetupError::Url(why) => {
+                        invalid("TOOLREG_SMTP_URL", "(skjult)", why)
+                    }
+                    toolreg_notify::email::EmailSetupError::From(why) => {
+                        invalid("TOOLREG_SMTP_FROM", &from, why)
+                    }
+                })?;
+                Some(EmailConfig { smtp_url, from })
+            }
+        };
         let notify = NotifyConfig {
+            email,
             deliver: flag("TOOLREG_NOTIFY_DELIVER", true)?,
             lease: match look.get("TOOLREG_NOTIFY_LEASE") {
                 Some(v) => positive("TOOLREG_NOTIFY_LEASE", v)?,

@@ -175,3 +175,44 @@ fn notifications_are_strict_unless_told_otherwise() {
         assert!(e.to_string().contains(name), "{e}");
     }
 }
+
+#[test]
+fn e_mail_needs_a_relay_and_a_sender() {
+    let c = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert_eq!(c.notify.email, None);
+    let relay = ("TOOLREG_SMTP_URL", "smtp://127.0.0.1:2525");
+    let from = (
+        "TOOLREG_SMTP_FROM",
+        "Verktøyregisteret <varsel@kommune.example>",
+    );
+    let c = Config::from_sources(None, &env(&[relay, from])).expect("e-mail");
+    assert_eq!(
+        c.notify.email,
+        Some(EmailConfig {
+            smtp_url: "smtp://127.0.0.1:2525".into(),
+            from: "Verktøyregisteret <varsel@kommune.example>".into(),
+        })
+    );
+    let no_sender = Config::from_sources(None, &env(&[relay])).expect_err("no sender");
+    assert!(
+        no_sender.to_string().contains("TOOLREG_SMTP_FROM"),
+        "{no_sender}"
+    );
+    let bad_sender = Config::from_sources(
+        None,
+        &env(&[relay, ("TOOLREG_SMTP_FROM", "varsel på kommune")]),
+    )
+    .expect_err("bad sender");
+    assert!(
+        bad_sender.to_string().contains("TOOLREG_SMTP_FROM"),
+        "{bad_sender}"
+    );
+    let secret = "smtps://user:hemmelig@[bad";
+    let bad_url = Config::from_sources(None, &env(&[("TOOLREG_SMTP_URL", secret), from]))
+        .expect_err("bad url");
+    assert!(
+        bad_url.to_string().contains("TOOLREG_SMTP_URL"),
+        "{bad_url}"
+    );
+    assert!(!bad_url.to_string().contains("hemmelig"), "{bad_url}");
+}

@@ -159,6 +159,16 @@ pub const SETTINGS: &[Setting] = &[
         "120",
         "seconds a worker holds the deliveries it claimed; a crashed worker's are sent again after this",
     ),
+    secret(
+        "TOOLREG_SMTP_URL",
+        "— (e-mail deliveries wait)",
+        "SMTP relay for e-mail notifications: smtp://host:587?tls=required, smtps://user:password@host:465, smtp://host:25 (no TLS)",
+    ),
+    setting(
+        "TOOLREG_SMTP_FROM",
+        "— (required with TOOLREG_SMTP_URL)",
+        "the sender of e-mail notifications, e.g. Verktøyregisteret <varsel@kommune.example>",
+    ),
     setting(
         "TOOLREG_WEBHOOK_ALLOW_HTTP",
         "false",

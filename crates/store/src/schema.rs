@@ -145,6 +145,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        about_subscription_id -> Nullable<Text>,
     }
 }
 

@@ -74,7 +74,7 @@ fn start_notifications(config: &Config, pool: &DbPool) -> Result<(), StartError>
         webhook::Timeouts::default(),
     )
     .map_err(|e| StartError::Notify(e.to_string()))?;
-    worker::DeliveryWorker::new(
+    let mut worker = worker::DeliveryWorker::new(
         pool.clone(),
         sender,
         ApiBase::new(&config.notify.public_url),
@@ -82,9 +82,15 @@ fn start_notifications(config: &Config, pool: &DbPool) -> Result<(), StartError>
             lease: chrono::Duration::seconds(i64::from(config.notify.lease)),
             ..worker::WorkerConfig::default()
         },
-    )
-    .spawn()
-    .map_err(|e| StartError::Notify(e.to_string()))
+    );
+    if let Some(email) = &config.notify.email {
+        let sender = toolreg_notify::email::EmailSender::new(&email.smtp_url, &email.from)
+            .map_err(|e| StartError::Notify(e.to_string()))?;
+        worker = worker.with_email(sender);
+    }
+    worker
+        .spawn()
+        .map_err(|e| StartError::Notify(e.to_string()))
 }
 
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {

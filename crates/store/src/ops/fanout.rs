@@ -11,11 +11,21 @@ use crate::tables::{event, event_consumer, subscription, tool};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use toolreg_core::event::{Event, EventType};
-use toolreg_core::subscription::ToolInScope;
+use toolreg_core::subscription::{Channel, ToolInScope};
 use uuid::Uuid;
 
 /// The consumer's name in `event_consumers`.
 pub const CONSUMER: &str = "notifications";
+
+/// When a delivery falls due: webhooks and immediate e-mail at once, a
+/// digest's at its next digest hour, when the worker sends all that
+/// gathered for it as one message.
+fn due(channel: &Channel, now: DateTime<Utc>) -> DateTime<Utc> {
+    match channel {
+        Channel::Email { digest, .. } => digest.due(now),
+        Channel::Webhook { .. } => now,
+    }
+}
 
 /// What one step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,7 +82,12 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
             };
             for sub in &subscriptions {
                 if sub.input.accepts(event.event_type, event.severity) && sub.input.covers(tool) {
-                    rows.push(DeliveryRow::new(sub.id, Some(event.id), now));
+                    rows.push(DeliveryRow::new(
+                        sub.id,
+                        Some(event.id),
+                        now,
+                        due(&sub.input.channel, now),
+                    ));
                 }
             }
         }

@@ -5,11 +5,11 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::ops::change::{self, Change, ChangeContext};
-use crate::tables::subscription;
+use crate::tables::{delivery, subscription};
 use crate::DbConnection;
 use chrono::{DateTime, Utc};
 use toolreg_core::change::{Action, Target};
-use toolreg_core::subscription::{Subscription, SubscriptionInput, SubscriptionStatus};
+use toolreg_core::subscription::{Channel, Subscription, SubscriptionInput, SubscriptionStatus};
 use toolreg_core::Validate;
 use uuid::Uuid;
 
@@ -80,6 +80,39 @@ pub fn set_status(
             SubscriptionStatus::Deleted => Action::SubscriptionDelete,
         };
         recorded(action, s)
+    })
+}
+
+/// The registry turns a subscription off (its webhook answered 410 Gone)
+/// and, in the same transaction, queues a notice to each e-mail
+/// subscription of the same owner, so the people responsible hear of it.
+/// Returns the subscription and how many notices were queued.
+pub fn disable_and_notify(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    id: Uuid,
+    reason: &str,
+) -> StoreResult<(Subscription, usize)> {
+    change::apply(conn, ctx, |conn| {
+        let s = current(conn, id, None)?;
+        let s = subscription::set_status(
+            conn,
+            &s,
+            SubscriptionStatus::Disabled,
+            Some(reason),
+            ctx.now,
+        )?;
+        let recipients: Vec<Uuid> = subscription::list_collecting(conn)?
+            .into_iter()
+            .filter(|r| {
+                r.organisation_id == s.organisation_id
+                    && matches!(r.input.channel, Channel::Email { .. })
+            })
+            .map(|r| r.id)
+            .collect();
+        let notices = delivery::enqueue_notices(conn, &recipients, s.id, ctx.now)?;
+        let (s, change) = recorded(Action::SubscriptionDisable, s)?;
+        Ok(((s, notices), change))
     })
 }
 

@@ -33,19 +33,26 @@ pub(crate) struct DeliveryRow {
     last_error: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    about_subscription_id: Option<String>,
 }
 
 impl DeliveryRow {
-    /// A new delivery, due at once.
-    pub(crate) fn new(subscription_id: Uuid, event_id: Option<Uuid>, now: DateTime<Utc>) -> Self {
+    /// A new delivery of an event (none: a test message), due at `due`.
+    pub(crate) fn new(
+        subscription_id: Uuid,
+        event_id: Option<Uuid>,
+        now: DateTime<Utc>,
+        due: DateTime<Utc>,
+    ) -> Self {
         Self {
             id: Uuid::now_v7().to_string(),
             subscription_id: subscription_id.to_string(),
             event_id: event_id.map(|e| e.to_string()),
+            about_subscription_id: None,
             status: DeliveryStatus::Pending.as_str().to_string(),
             attempts: 0,
             first_attempt_at: None,
-            next_attempt_at: to_db(now),
+            next_attempt_at: to_db(due),
             lease_until: None,
             last_status_code: None,
             last_error: None,
@@ -61,6 +68,10 @@ impl DeliveryRow {
             event_id: self
                 .event_id
                 .map(|e| parse_uuid("deliveries.event_id", &e))
+                .transpose()?,
+            about_subscription_id: self
+                .about_subscription_id
+                .map(|e| parse_uuid("deliveries.about_subscription_id", &e))
                 .transpose()?,
             status: parse_enum("deliveries.status", &self.status)?,
             attempts: self.attempts,
@@ -97,11 +108,29 @@ pub fn enqueue_test(
     subscription_id: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<Delivery> {
-    let row = DeliveryRow::new(subscription_id, None, now);
+    let row = DeliveryRow::new(subscription_id, None, now, now);
     diesel::insert_into(deliveries::table)
         .values(&row)
         .execute(conn)?;
     row.into_domain()
+}
+
+/// Queue a notice about subscription `about` to each of `recipients` (its
+/// owner's e-mail subscriptions), due at once.
+pub fn enqueue_notices(
+    conn: &mut DbConnection,
+    recipients: &[Uuid],
+    about: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let rows: Vec<DeliveryRow> = recipients
+        .iter()
+        .map(|r| DeliveryRow {
+            about_subscription_id: Some(about.to_string()),
+            ..DeliveryRow::new(*r, None, now, now)
+        })
+        .collect();
+    enqueue_rows(conn, &rows)
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Delivery> {
