@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 use std::time::Duration;
 use toolreg_notify::signing::SigningSecret;
+use toolreg_notify::test_support::SmtpSink;
 use toolreg_tests::receiver::Receiver;
 use toolreg_tests::{token, Api};
 
@@ -117,6 +118,107 @@ fn a_published_verdict_reaches_a_subscribed_webhook_signed() {
         .send()
         .expect("GET");
     assert_eq!(other.status().as_u16(), 404);
+}
+
+#[test]
+fn a_published_verdict_is_e_mailed_and_a_test_letter_arrives() {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let smtp_url = sink.url();
+    let api = Api::start(
+        dir.path(),
+        &[
+            ("TOOLREG_RATE_LIMIT", "false"),
+            ("TOOLREG_PUBLIC_URL", "https://toolreg.test"),
+            ("TOOLREG_SMTP_URL", &smtp_url),
+            (
+                "TOOLREG_SMTP_FROM",
+                "Verktøyregisteret <varsel@toolreg.test>",
+            ),
+        ],
+    );
+    let kommune = bergen(dir.path());
+    let created = api.created(
+        "/subscriptions",
+        &kommune,
+        &json!({
+            "scope": {"kind": "all"},
+            "event_types": ["verdict.published"],
+            "channel": {"kind": "email", "addresses": ["personvern@bergen.kommune.example"], "digest": "immediate"}
+        }),
+    );
+    assert!(
+        created.get("secret").is_none(),
+        "e-mail has no secret: {created}"
+    );
+    let id = created["id"].as_str().expect("id").to_string();
+    let test = api.send(
+        reqwest::Method::POST,
+        &format!("/subscriptions/{id}/test"),
+        &kommune,
+        None,
+        None,
+    );
+    assert_eq!(test.status().as_u16(), 202);
+    let got = sink.wait_for(1);
+    assert_eq!(got.len(), 1, "the test letter: {got:?}");
+    assert_eq!(
+        got[0]["headers"]["subject"],
+        "Testmelding fra verktøyregisteret"
+    );
+    assert_eq!(
+        got[0]["rcpt_tos"],
+        json!(["personvern@bergen.kommune.example"])
+    );
+
+    let kahoot: Value = api.get("/tools/kahoot").json().expect("tool");
+    let reviewers: Value = api
+        .get("/organisations?kind=reviewer")
+        .json()
+        .expect("orgs");
+    let ks = reviewers["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
+        .cloned()
+        .expect("KS in the sample data");
+    let (assessment, draft) = api.draft_verdict(
+        kahoot["id"].as_str().expect("id"),
+        &ks,
+        "Kan brukes med vilkår.",
+    );
+    api.publish(&assessment, &draft);
+    let got = sink.wait_for(2);
+    assert_eq!(got.len(), 2, "the verdict's letter: {got:?}");
+    let letter = &got[1];
+    let subject = letter["headers"]["subject"].as_str().unwrap_or_default();
+    assert!(
+        subject.contains("vurdering av Kahoot") || subject.contains("Vurderingen av Kahoot"),
+        "{subject}"
+    );
+    assert!(subject.contains("«Godkjent med vilkår»"), "{subject}");
+    assert_eq!(letter["content_type"], "multipart/alternative");
+    let text = letter["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(&format!("https://toolreg.test/api/v1/subscriptions/{id}")),
+        "{text}"
+    );
+    let deliveries: Value = api
+        .http
+        .get(api.url(&format!("/subscriptions/{id}/deliveries")))
+        .bearer_auth(&kommune)
+        .send()
+        .and_then(|r| r.json())
+        .expect("deliveries");
+    let items = deliveries["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{deliveries}");
+    assert!(
+        items
+            .iter()
+            .all(|d| d["status"] == "delivered" && d["last_status_code"] == 250),
+        "{deliveries}"
+    );
 }
 
 #[test]

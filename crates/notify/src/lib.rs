@@ -15,5 +15,7 @@ pub mod payload;
 pub mod retry;
 pub mod signing;
 pub mod target;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod webhook;
 pub mod worker;

@@ -7,11 +7,9 @@
 // Shared with webhooks.rs, which uses all of it; this file only part.
 #[allow(dead_code)]
 mod receiver;
-mod smtp;
 
 use chrono::Duration;
 use serde_json::Value;
-use smtp::SmtpSink;
 use toolreg_core::condition::{Audience, Condition};
 use toolreg_core::delivery::{Delivery, DeliveryStatus};
 use toolreg_core::event::Severity;
@@ -22,6 +20,7 @@ use toolreg_core::verdict::VerdictLevel;
 use toolreg_notify::email::EmailSender;
 use toolreg_notify::payload::ApiBase;
 use toolreg_notify::target::{system_lookup, TargetPolicy};
+use toolreg_notify::test_support::SmtpSink;
 use toolreg_notify::webhook::{Timeouts, WebhookSender};
 use toolreg_notify::worker::{DeliveryWorker, WorkerConfig};
 use toolreg_store::ops;

@@ -398,12 +398,13 @@ impl Config {
             Some(v) => parse_bool(name, &v),
             None => Ok(default),
         };
+        let smtp_from = look.get("TOOLREG_SMTP_FROM");
         let email = match look.get("TOOLREG_SMTP_URL") {
             None => None,
             Some(smtp_url) => {
                 // No default sender: a relay refuses an address it does not
                 // know, and the operator knows which one it accepts.
-                let from = look.get("TOOLREG_SMTP_FROM").ok_or_else(|| {
+                let from = smtp_from.ok_or_else(|| {
                     invalid(
                         "TOOLREG_SMTP_FROM",
                         "",

@@ -6,7 +6,7 @@ one JSON line. Recipients whose local part starts with "refuse" get a
 permanent 550, "busy" a transient 451. Prints "ready" once listening and
 stops when its standard input closes (the test ended).
 
-Usage: python3 sink.py PORT OUT
+Usage: python3 smtp_sink.py PORT OUT
 """
 
 import email

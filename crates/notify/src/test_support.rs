@@ -1,7 +1,9 @@
-//! A real SMTP server in the test: aiosmtpd (from .ci/requirements.lock)
-//! running `sink.py`, which writes each message it accepts, parsed by
-//! Python's e-mail package, as a JSON line. Without aiosmtpd a test says it
-//! skipped, unless TOOLREG_REQUIRE_SMTP_SINK=1 (CI sets it).
+//! Test helpers (feature `test-support`): a real SMTP server in the test,
+//! aiosmtpd (from .ci/requirements.lock) running `test-support/smtp_sink.py`,
+//! which writes each message it accepts, parsed by Python's e-mail package,
+//! as a JSON line. Used by this crate's e-mail tests and the black-box
+//! tests. Without aiosmtpd a test says it skipped, unless
+//! TOOLREG_REQUIRE_SMTP_SINK=1 (CI sets it).
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -48,7 +50,7 @@ impl SmtpSink {
         }
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("messages.jsonl");
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/sink.py");
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-support/smtp_sink.py");
         let port = free_port();
         let mut child = Command::new("python3")
             .arg(&script)
@@ -57,7 +59,7 @@ impl SmtpSink {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .expect("python3 sink.py");
+            .expect("python3 smtp_sink.py");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout)
@@ -85,10 +87,10 @@ impl SmtpSink {
             .collect()
     }
 
-    /// Wait (briefly) until `n` messages have arrived; sending is done when
-    /// the worker's round returns, so this only covers the file write.
+    /// Wait until `n` messages have arrived (at most ten seconds: a
+    /// server's worker polls), and return all there are.
     pub fn wait_for(&self, n: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let got = self.messages();
             if got.len() >= n || Instant::now() > deadline {
