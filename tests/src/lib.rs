@@ -298,6 +298,26 @@ impl Api {
         assert_eq!(r.status(), 201, "publishing");
     }
 
+    /// Draft and publish a verdict on the sample data's Kahoot by KS (the
+    /// sample reviewer organisation): approved with one condition, with
+    /// `summary`. Returns the assessment's id.
+    pub fn publish_kahoot_verdict(&self, summary: &str) -> String {
+        let kahoot: serde_json::Value = self.get("/tools/kahoot").json().expect("tool");
+        let reviewers: serde_json::Value = self
+            .get("/organisations?kind=reviewer")
+            .json()
+            .expect("orgs");
+        let ks = reviewers["items"]
+            .as_array()
+            .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
+            .cloned()
+            .expect("KS in the sample data");
+        let (assessment, draft) =
+            self.draft_verdict(kahoot["id"].as_str().expect("id"), &ks, summary);
+        self.publish(&assessment, &draft);
+        assessment
+    }
+
     /// The ETag and body of a resource as `as_` reads it.
     pub fn read(&self, path: &str, as_: &str) -> (String, serde_json::Value) {
         let r = self.send(reqwest::Method::GET, path, as_, None, None);

@@ -74,19 +74,7 @@ fn feeds_are_valid_atom_with_norwegian_titles() {
             ("TOOLREG_PUBLIC_URL", "https://toolreg.test"),
         ],
     );
-    let kahoot: Value = api.get("/tools/kahoot").json().expect("tool");
-    let reviewers: Value = api
-        .get("/organisations?kind=reviewer")
-        .json()
-        .expect("orgs");
-    let ks = reviewers["items"]
-        .as_array()
-        .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
-        .cloned()
-        .expect("KS");
-    let (assessment, draft) =
-        api.draft_verdict(kahoot["id"].as_str().expect("id"), &ks, "Ny vurdering.");
-    api.publish(&assessment, &draft);
+    api.publish_kahoot_verdict("Ny vurdering.");
 
     for path in [
         "/feeds/all.atom",

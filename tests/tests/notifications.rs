@@ -44,22 +44,7 @@ fn a_published_verdict_reaches_a_subscribed_webhook_signed() {
     assert_eq!(read["status"], "active");
     assert!(read.get("secret").is_none(), "never shown again: {read}");
 
-    let kahoot: Value = api.get("/tools/kahoot").json().expect("tool");
-    let reviewers: Value = api
-        .get("/organisations?kind=reviewer")
-        .json()
-        .expect("orgs");
-    let ks = reviewers["items"]
-        .as_array()
-        .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
-        .cloned()
-        .expect("KS in the sample data");
-    let (assessment, draft) = api.draft_verdict(
-        kahoot["id"].as_str().expect("id"),
-        &ks,
-        "Kan brukes med vilkår.",
-    );
-    api.publish(&assessment, &draft);
+    api.publish_kahoot_verdict("Kan brukes med vilkår.");
 
     let got = receiver
         .wait_for(Duration::from_secs(10), |r| {
@@ -173,22 +158,7 @@ fn a_published_verdict_is_e_mailed_and_a_test_letter_arrives() {
         json!(["personvern@bergen.kommune.example"])
     );
 
-    let kahoot: Value = api.get("/tools/kahoot").json().expect("tool");
-    let reviewers: Value = api
-        .get("/organisations?kind=reviewer")
-        .json()
-        .expect("orgs");
-    let ks = reviewers["items"]
-        .as_array()
-        .and_then(|i| i.iter().find(|o| o["org_number"] == "971032146"))
-        .cloned()
-        .expect("KS in the sample data");
-    let (assessment, draft) = api.draft_verdict(
-        kahoot["id"].as_str().expect("id"),
-        &ks,
-        "Kan brukes med vilkår.",
-    );
-    api.publish(&assessment, &draft);
+    api.publish_kahoot_verdict("Kan brukes med vilkår.");
     let got = sink.wait_for(2);
     assert_eq!(got.len(), 2, "the verdict's letter: {got:?}");
     let letter = &got[1];

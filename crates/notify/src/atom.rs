@@ -2,6 +2,7 @@
 //! Norwegian titles, one entry per event, links to the tool in the API.
 
 use crate::describe::{detail, headline};
+use crate::markup::escape;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 use toolreg_core::event::Event;
@@ -17,23 +18,6 @@ pub struct Feed<'a> {
     pub entries: &'a [(Event, Option<String>)],
     /// When the feed changed, for a feed without entries.
     pub empty_updated: DateTime<Utc>,
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 has no place for other control characters.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn time(t: DateTime<Utc>) -> String {

@@ -4,6 +4,7 @@
 //! plain text and as HTML saying the same, with links to what changed.
 
 use crate::describe::{changes, detail, headline};
+use crate::markup::escape;
 use crate::payload::{links, ApiBase};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -23,22 +24,6 @@ pub struct Letter {
 
 /// What the registry calls itself in a letter's signature.
 const SIGNATURE: &str = "Verktøyregisteret for skolen";
-
-/// Escape text for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The names of a link in a letter, in the order they are shown.
 const LINK_NAMES: &[(&str, &str)] = &[
@@ -98,29 +83,23 @@ impl Section {
         let _ = write!(
             out,
             "<h{heading_level}>{}</h{heading_level}>\n<p><small>{}</small></p>\n",
-            escape_html(&self.headline),
-            escape_html(&norwegian_time(self.time)),
+            escape(&self.headline),
+            escape(&norwegian_time(self.time)),
         );
         if !self.changes.is_empty() {
             out.push_str("<ul>\n");
             for c in &self.changes {
-                let _ = writeln!(out, "<li>{}</li>", escape_html(c));
+                let _ = writeln!(out, "<li>{}</li>", escape(c));
             }
             out.push_str("</ul>\n");
         }
-        let _ = writeln!(out, "<p>{}</p>", escape_html(&self.detail));
+        let _ = writeln!(out, "<p>{}</p>", escape(&self.detail));
         if !self.links.is_empty() {
             out.push_str("<p>");
             let parts: Vec<String> = self
                 .links
                 .iter()
-                .map(|(label, url)| {
-                    format!(
-                        "<a href=\"{}\">{}</a>",
-                        escape_html(url),
-                        escape_html(label)
-                    )
-                })
+                .map(|(label, url)| format!("<a href=\"{}\">{}</a>", escape(url), escape(label)))
                 .collect();
             out.push_str(&parts.join(" · "));
             out.push_str("</p>\n");
@@ -136,7 +115,7 @@ fn norwegian_time(t: DateTime<Utc>) -> String {
 fn html_document(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape_html(title)
+        escape(title)
     )
 }
 
@@ -149,7 +128,7 @@ fn footer(subscription: Uuid, base: &ApiBase) -> (String, String) {
     );
     let html = format!(
         "<hr>\n<p><small>{SIGNATURE}. Du får denne e-posten fordi organisasjonen din abonnerer på endringer i registeret. <a href=\"{}\">Abonnementet</a>.</small></p>\n",
-        escape_html(&url)
+        escape(&url)
     );
     (text, html)
 }
@@ -206,11 +185,11 @@ pub fn digest(
         if count == 1 { "endring" } else { "endringer" },
     );
     let mut text = format!("{subject}\n\n");
-    let mut html = format!("<h1>{}</h1>\n", escape_html(&subject));
+    let mut html = format!("<h1>{}</h1>\n", escape(&subject));
     for (tool, mut tool_events) in by_tool {
         tool_events.sort_by_key(|e| e.sequence);
         let _ = writeln!(text, "== {tool} ==\n");
-        let _ = writeln!(html, "<h2>{}</h2>", escape_html(&tool));
+        let _ = writeln!(html, "<h2>{}</h2>", escape(&tool));
         for event in tool_events {
             let section = Section::of(event, Some(&tool), base);
             section.write_text(&mut text, true);
@@ -239,8 +218,8 @@ pub fn test(subscription: Uuid, base: &ApiBase) -> Letter {
             &subject,
             &format!(
                 "<h1>{}</h1>\n<p>{}</p>\n{html_footer}",
-                escape_html(&subject),
-                escape_html(line)
+                escape(&subject),
+                escape(line)
             ),
         ),
         subject,
@@ -270,14 +249,14 @@ pub fn webhook_disabled(about: &Subscription, recipient: Uuid, base: &ApiBase) -
         text,
         "\nAbonnementet som er slått av: {manage}\n\n{text_footer}"
     );
-    let mut html = format!("<h1>{}</h1>\n", escape_html(&subject));
+    let mut html = format!("<h1>{}</h1>\n", escape(&subject));
     for line in &lines {
-        let _ = writeln!(html, "<p>{}</p>", escape_html(line));
+        let _ = writeln!(html, "<p>{}</p>", escape(line));
     }
     let _ = writeln!(
         html,
         "<p><a href=\"{}\">Abonnementet som er slått av</a></p>",
-        escape_html(&manage)
+        escape(&manage)
     );
     html.push_str(&html_footer);
     Letter {

@@ -11,6 +11,7 @@ pub mod atom;
 pub mod describe;
 pub mod email;
 pub mod letter;
+pub mod markup;
 pub mod payload;
 pub mod retry;
 pub mod signing;
