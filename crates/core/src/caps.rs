@@ -78,6 +78,11 @@ pub const SCOPE_ITEMS: usize = 500;
 pub const EMAIL_ADDRESSES: usize = 20;
 pub const EMAIL_ADDRESS: usize = 254;
 pub const SUBPROCESSOR_NOTE: usize = 2000;
+// Documents.
+pub const DOCUMENT_TITLE: usize = 300;
+pub const DOCUMENT_SCOPE: usize = 1000;
+/// A file name as uploaded (longer ones are cut, not refused).
+pub const DOCUMENT_FILENAME: usize = 255;
 pub const SUBPROCESSOR_ID: usize = 100;
 pub const SUBPROCESSOR_NAME: usize = 200;
 pub const LEGAL_ID: usize = 50;
@@ -191,6 +196,8 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         "addresses",
         Cap::ItemsOfChars(EMAIL_ADDRESSES, EMAIL_ADDRESS),
     ),
+    cap("DocumentInput", "title", Cap::Chars(DOCUMENT_TITLE)),
+    cap("DocumentInput", "scope", Cap::Chars(DOCUMENT_SCOPE)),
     cap("AssessmentInput", "title", Cap::Chars(ASSESSMENT_TITLE)),
     cap("AssessmentInput", "tool_ids", Cap::Items(ASSESSMENT_TOOLS)),
     cap("WithdrawInput", "reason", Cap::Chars(WITHDRAWAL_REASON)),

@@ -32,6 +32,10 @@ crate::string_enum! {
         SubscriptionDisable => "subscription.disable",
         SubscriptionDelete => "subscription.delete",
         SubscriptionRotateSecret => "subscription.rotate_secret",
+        DocumentUpload => "document.upload",
+        /// A restricted document's bytes were read: who read what is part
+        /// of the trail.
+        DocumentDownload => "document.download",
     }
 }
 
@@ -54,6 +58,7 @@ pub enum Target {
     /// A bulk load, named by an id of its own.
     Load(Uuid),
     Subscription(Uuid),
+    Document(Uuid),
 }
 
 impl Target {
@@ -77,6 +82,7 @@ impl fmt::Display for Target {
             } => write!(f, "assessments/{assessment}/versions/{version}"),
             Target::Load(id) => write!(f, "loads/{id}"),
             Target::Subscription(id) => write!(f, "subscriptions/{id}"),
+            Target::Document(id) => write!(f, "documents/{id}"),
         }
     }
 }

@@ -1,6 +1,10 @@
-//! Documents a vendor or reviewer attaches: DPA templates, certificates,
-//! reports. Visibility decides who may read them; some expire.
+//! Documents a vendor attaches: data processing agreement templates,
+//! certificates, penetration-test summaries, privacy policies. What the
+//! uploader says about one is `DocumentInput`; what the server found out
+//! (name, media type, size, hash) is the rest of `Document`. Visibility
+//! decides who may read it; some expire.
 
+use crate::caps;
 use crate::validation::{Validate, Violations};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,60 +25,68 @@ crate::string_enum! {
 crate::string_enum! {
     /// Ordered from widest to narrowest audience.
     pub enum Visibility {
+        /// Anyone, signed in or not.
         Public => "public",
+        /// Municipalities and counties (and reviewers).
         Municipalities => "municipalities",
+        /// Reviewers and admins only (and the vendor itself).
         Reviewers => "reviewers",
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the uploader says about a document: the `metadata` part of the
+/// upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DocumentInput {
     pub kind: DocumentKind,
     pub title: String,
+    /// The tool it is about; none for one about the vendor as a whole.
     #[serde(default)]
     pub tool_id: Option<Uuid>,
-    pub media_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
     pub visibility: Visibility,
+    /// What a certificate covers ("ISO/IEC 27001: drift av tjenesten").
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// When a certificate or agreement stops being valid.
     #[serde(default)]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl Validate for DocumentInput {
     fn validate_at(&self, p: &str, out: &mut Violations) {
-        out.require_text(&format!("{p}/title"), &self.title, 300);
-        let mt = &self.media_type;
-        if !(mt.contains('/') && mt.len() <= 100 && !mt.contains(char::is_whitespace)) {
-            out.push(
-                format!("{p}/media_type"),
-                "må være en medietype som «application/pdf»",
-            );
-        }
-        if self.size_bytes < 0 {
-            out.push(format!("{p}/size_bytes"), "kan ikke være negativ");
-        }
-        if self.sha256.len() != 64
-            || !self
-                .sha256
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        {
-            out.push(
-                format!("{p}/sha256"),
-                "må være 64 heksadesimale tegn med små bokstaver",
-            );
+        out.require_text(&format!("{p}/title"), &self.title, caps::DOCUMENT_TITLE);
+        if let Some(scope) = &self.scope {
+            out.require_text(&format!("{p}/scope"), scope, caps::DOCUMENT_SCOPE);
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The bytes of a document as the server found them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentFile {
+    /// The file name it was uploaded with (for downloads).
+    pub filename: String,
+    /// Sniffed from the content, never taken from the uploader.
+    pub media_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, lower-case hex; also its ETag.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     pub id: Uuid,
+    /// The vendor organisation it belongs to.
     pub owner_org_id: Uuid,
     #[serde(flatten)]
     pub input: DocumentInput,
+    #[serde(flatten)]
+    pub file: DocumentFile,
+    pub uploaded_by: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -89,20 +101,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checks_hash_and_media_type() {
+    fn titles_and_scopes_are_checked() {
         let d = DocumentInput {
             kind: DocumentKind::Certificate,
-            title: "ISO 27001".into(),
+            title: " ".into(),
             tool_id: None,
-            media_type: "pdf".into(),
-            size_bytes: 10,
-            sha256: "ABC".into(),
             visibility: Visibility::Municipalities,
+            scope: Some("x".repeat(caps::DOCUMENT_SCOPE + 1)),
             expires_at: None,
         };
         let errs = d.validate().err().unwrap_or_default();
         let p: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
-        assert_eq!(p, ["/media_type", "/sha256"]);
+        assert_eq!(p, ["/title", "/scope"]);
         assert!(Visibility::Public < Visibility::Reviewers);
     }
 }

@@ -184,6 +184,18 @@ diesel::table! {
         visibility -> Text,
         expires_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        filename -> Text,
+        scope -> Nullable<Text>,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Nullable<Binary>,
+        created_at -> Timestamp,
     }
 }
 
@@ -253,6 +265,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_consumers,
     submissions,
     documents,
+    blobs,
     audit_entries,
     audit_checkpoints,
     tool_revisions,

@@ -3,7 +3,7 @@
 
 use diesel::connection::SimpleConnection;
 use toolreg_core::assessment::{AssessmentInput, AssessmentKind, AssessmentStatus};
-use toolreg_core::document::{DocumentInput, DocumentKind, Visibility};
+use toolreg_core::document::{DocumentFile, DocumentInput, DocumentKind, Visibility};
 use toolreg_core::event::{EventType, Severity};
 use toolreg_core::organisation::{OrganisationInput, OrganisationKind};
 use toolreg_core::submission::{
@@ -549,40 +549,57 @@ fn submissions_documents_and_visibility() {
             Some(0)
         );
 
-        let doc = |title: &str, visibility, expires| DocumentInput {
-            kind: DocumentKind::Certificate,
-            title: title.into(),
-            tool_id: Some(t),
-            media_type: "application/pdf".into(),
-            size_bytes: 1024,
-            sha256: "a".repeat(64),
-            visibility,
-            expires_at: expires,
+        let doc = |conn: &mut DbConnection, title: &str, visibility, expires| {
+            let input = DocumentInput {
+                kind: DocumentKind::Certificate,
+                title: title.into(),
+                tool_id: Some(t),
+                visibility,
+                scope: None,
+                expires_at: expires,
+            };
+            let file = DocumentFile {
+                filename: format!("{title}.pdf"),
+                media_type: "application/pdf".into(),
+                size_bytes: 1024,
+                sha256: "a".repeat(64),
+            };
+            ops::document::create(conn, &ctx(2), Uuid::now_v7(), v, &input, &file, None)
+                .expect("doc")
         };
-        document::create(
+        doc(conn, "Personvernerklæring", Visibility::Public, None);
+        doc(conn, "ISO 27001", Visibility::Municipalities, Some(at(20)));
+        doc(conn, "Pentest", Visibility::Reviewers, None);
+        // The same bytes, three documents: one blob.
+        assert_eq!(blob::count(conn).ok(), Some(1), "{backend}");
+        // Another vendor's tool is refused.
+        let foreign = ops::document::create(
             conn,
+            &ctx(2),
             Uuid::now_v7(),
-            v,
-            &doc("Personvernerklæring", Visibility::Public, None),
-            at(2),
-        )
-        .expect("doc");
-        document::create(
-            conn,
-            Uuid::now_v7(),
-            v,
-            &doc("ISO 27001", Visibility::Municipalities, Some(at(20))),
-            at(2),
-        )
-        .expect("doc");
-        document::create(
-            conn,
-            Uuid::now_v7(),
-            v,
-            &doc("Pentest", Visibility::Reviewers, None),
-            at(2),
-        )
-        .expect("doc");
+            other,
+            &DocumentInput {
+                kind: DocumentKind::Other,
+                title: "x".into(),
+                tool_id: Some(t),
+                visibility: Visibility::Public,
+                scope: None,
+                expires_at: None,
+            },
+            &DocumentFile {
+                filename: "x.txt".into(),
+                media_type: "text/plain".into(),
+                size_bytes: 1,
+                sha256: "b".repeat(64),
+            },
+            None,
+        );
+        assert!(matches!(foreign, Err(StoreError::Conflict(_))), "{backend}");
+        assert_eq!(
+            blob::count(conn).ok(),
+            Some(1),
+            "{backend}: nothing of it kept"
+        );
         let titles = |conn: &mut DbConnection, widest| {
             document::list_for_owner(conn, v, widest)
                 .expect("list")

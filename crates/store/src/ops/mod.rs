@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod change;
 pub mod checkpoint;
 pub mod derived_facets;
+pub mod document;
 pub mod fanout;
 pub mod integrity;
 pub mod organisation;

@@ -7,8 +7,7 @@ use crate::schema::documents;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use toolreg_core::document::{Document, DocumentInput, Visibility};
-use toolreg_core::Validate;
+use toolreg_core::document::{Document, DocumentFile, DocumentInput, Visibility};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -25,6 +24,9 @@ struct DocumentRow {
     visibility: String,
     expires_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
+    filename: String,
+    scope: Option<String>,
+    uploaded_by: String,
 }
 
 impl DocumentRow {
@@ -40,42 +42,50 @@ impl DocumentRow {
                     .as_deref()
                     .map(|t| parse_uuid("documents.tool_id", t))
                     .transpose()?,
+                visibility: parse_enum("documents.visibility", &self.visibility)?,
+                scope: self.scope,
+                expires_at: self.expires_at.map(from_db),
+            },
+            file: DocumentFile {
+                filename: self.filename,
                 media_type: self.media_type,
                 size_bytes: self.size_bytes,
                 sha256: self.sha256,
-                visibility: parse_enum("documents.visibility", &self.visibility)?,
-                expires_at: self.expires_at.map(from_db),
             },
+            uploaded_by: self.uploaded_by,
             created_at: from_db(self.created_at),
         })
     }
 }
 
-pub fn create(
-    conn: &mut DbConnection,
-    id: Uuid,
-    owner_org_id: Uuid,
-    input: &DocumentInput,
-    now: DateTime<Utc>,
-) -> StoreResult<Document> {
-    input.validate()?;
+/// Record a document whose bytes are stored (see `ops::document`).
+pub fn insert(conn: &mut DbConnection, document: &Document) -> StoreResult<()> {
+    let d = document;
     let row = DocumentRow {
-        id: id.to_string(),
-        owner_org_id: owner_org_id.to_string(),
-        tool_id: input.tool_id.map(|t| t.to_string()),
-        kind: input.kind.as_str().to_string(),
-        title: input.title.trim().to_string(),
-        media_type: input.media_type.clone(),
-        size_bytes: input.size_bytes,
-        sha256: input.sha256.clone(),
-        visibility: input.visibility.as_str().to_string(),
-        expires_at: input.expires_at.map(to_db),
-        created_at: to_db(now),
+        id: d.id.to_string(),
+        owner_org_id: d.owner_org_id.to_string(),
+        tool_id: d.input.tool_id.map(|t| t.to_string()),
+        kind: d.input.kind.as_str().to_string(),
+        title: d.input.title.clone(),
+        media_type: d.file.media_type.clone(),
+        size_bytes: d.file.size_bytes,
+        sha256: d.file.sha256.clone(),
+        visibility: d.input.visibility.as_str().to_string(),
+        expires_at: d.input.expires_at.map(to_db),
+        created_at: to_db(d.created_at),
+        filename: d.file.filename.clone(),
+        scope: d.input.scope.clone(),
+        uploaded_by: d.uploaded_by.clone(),
     };
     diesel::insert_into(documents::table)
         .values(&row)
         .execute(conn)?;
-    row.into_domain()
+    Ok(())
+}
+
+/// How many documents there are (tests: a failed upload adds none).
+pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(documents::table.count().get_result(conn)?)
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Document> {
@@ -127,4 +137,63 @@ pub fn expiring_between(
         .into_iter()
         .map(DocumentRow::into_domain)
         .collect()
+}
+
+/// Who is reading: everything up to `widest`, and all of `own`'s (a
+/// vendor reads its own documents whatever their visibility).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader {
+    pub widest: Visibility,
+    pub own: Option<Uuid>,
+}
+
+impl Reader {
+    pub fn may_read(&self, d: &Document) -> bool {
+        d.input.visibility <= self.widest || self.own == Some(d.owner_org_id)
+    }
+}
+
+/// Documents a reader may see, of one owner and/or one tool, newest first
+/// (ids are time-ordered), paged.
+pub fn list(
+    conn: &mut DbConnection,
+    owner: Option<Uuid>,
+    tool: Option<Uuid>,
+    reader: Reader,
+    page: &crate::page::PageRequest,
+) -> StoreResult<crate::page::Page<Document>> {
+    let allowed: Vec<&str> = Visibility::ALL
+        .iter()
+        .filter(|v| **v <= reader.widest)
+        .map(|v| v.as_str())
+        .collect();
+    let mut query = documents::table.into_boxed();
+    query = match reader.own {
+        Some(own) => query.filter(
+            documents::visibility
+                .eq_any(allowed)
+                .or(documents::owner_org_id.eq(own.to_string())),
+        ),
+        None => query.filter(documents::visibility.eq_any(allowed)),
+    };
+    if let Some(owner) = owner {
+        query = query.filter(documents::owner_org_id.eq(owner.to_string()));
+    }
+    if let Some(tool) = tool {
+        query = query.filter(documents::tool_id.eq(tool.to_string()));
+    }
+    if let Some((_, after)) = page.after() {
+        query = query.filter(documents::id.lt(after.to_string()));
+    }
+    let rows = query
+        .order(documents::id.desc())
+        .limit(page.fetch_limit())
+        .select(DocumentRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(DocumentRow::into_domain)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(crate::page::Page::from_fetched(rows, page.limit, |d| {
+        (String::new(), d.id.to_string())
+    }))
 }

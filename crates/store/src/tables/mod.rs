@@ -4,6 +4,7 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod blob;
 pub mod delivery;
 pub mod document;
 pub mod event;

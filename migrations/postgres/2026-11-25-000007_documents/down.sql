@@ -1,0 +1,5 @@
+DROP INDEX documents_tool;
+ALTER TABLE documents DROP COLUMN uploaded_by;
+ALTER TABLE documents DROP COLUMN scope;
+ALTER TABLE documents DROP COLUMN filename;
+DROP TABLE blobs;
