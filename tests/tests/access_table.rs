@@ -58,6 +58,8 @@ const SUBPROCESSOR_RECORDERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
 const MUNICIPALITY: &[Caller] = &[Municipality];
 /// A subscription: its municipality's, and admins.
 const SUBSCRIBERS: &[Caller] = &[Municipality, Admin];
+/// Uploading a document: vendors, for their own organisation.
+const VENDORS: &[Caller] = &[VendorOfTool, OtherVendor];
 
 #[test]
 fn every_route_answers_every_caller_as_the_policy_says() {
@@ -480,6 +482,31 @@ fn every_route_answers_every_caller_as_the_policy_says() {
                 http.put(url(&format!("/api/v1/subscriptions/{sub}")))
                     .json(&json!({"scope": {"kind": "all"}, "channel": {"kind": "email", "addresses": ["a@b.no"], "digest": "weekly"}}))
             }),
+        ),
+        (
+            "GET",
+            "/api/v1/documents",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/documents"))),
+        ),
+        (
+            "POST",
+            "/api/v1/documents",
+            VENDORS,
+            // Not multipart: refused as malformed once the caller may send.
+            Box::new(|_| http.post(url("/api/v1/documents")).body("x")),
+        ),
+        (
+            "GET",
+            "/api/v1/documents/{id}",
+            PUBLIC,
+            Box::new(|_| http.get(url(&format!("/api/v1/documents/{missing}")))),
+        ),
+        (
+            "GET",
+            "/api/v1/documents/{id}/content",
+            PUBLIC,
+            Box::new(|_| http.get(url(&format!("/api/v1/documents/{missing}/content")))),
         ),
         (
             "POST",

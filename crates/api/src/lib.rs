@@ -9,6 +9,7 @@
 pub mod access;
 pub mod app;
 pub mod blocking;
+pub mod byte_range;
 pub mod caching;
 pub mod change_context;
 pub mod contract;
@@ -42,8 +43,8 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
     use routes::{
-        assessments, drafts, events, organisations, search, subprocessors, subscriptions, tools,
-        vendors, verdicts,
+        assessments, documents, drafts, events, organisations, search, subprocessors,
+        subscriptions, tools, vendors, verdicts,
     };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(json_body::payload_config())
@@ -85,6 +86,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(events::list_events)
                 .service(search::search)
                 .service(search::suggest)
+                .service(documents::list_documents)
+                .service(documents::upload_document)
+                .service(documents::get_document)
+                .service(documents::document_content)
                 .service(subscriptions::list_subscriptions)
                 .service(subscriptions::create_subscription)
                 .service(subscriptions::get_subscription)

@@ -23,7 +23,19 @@ pub struct AppState {
     pub webhook_targets: toolreg_notify::target::TargetPolicy,
     /// The service's public address, for absolute links (feeds).
     pub public_url: String,
+    /// Where document bytes go; `None` answers uploads and downloads with
+    /// 503.
+    pub documents: Option<Arc<Documents>>,
 }
+
+/// Document storage and the largest upload it takes.
+pub struct Documents {
+    pub blobs: toolreg_blob::BlobStore,
+    pub max_bytes: u64,
+}
+
+/// The default upload limit: 25 MiB.
+pub const DEFAULT_DOCUMENT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
 /// The search index, and how its indexer is doing when this process runs
 /// one.
@@ -45,6 +57,7 @@ impl AppState {
             search: None,
             webhook_targets: Default::default(),
             public_url: "http://localhost".to_string(),
+            documents: None,
         }
     }
 
@@ -60,6 +73,11 @@ impl AppState {
 
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    pub fn with_documents(mut self, blobs: toolreg_blob::BlobStore, max_bytes: u64) -> Self {
+        self.documents = Some(Arc::new(Documents { blobs, max_bytes }));
         self
     }
 

@@ -36,6 +36,8 @@ pub struct Config {
     pub pool_size: Option<u32>,
     /// Serve `/bench/ceiling/{bytes}` for the HTTP benchmark's ceiling.
     pub bench_routes: bool,
+    /// The largest document upload, in bytes.
+    pub document_max_bytes: u64,
     pub auth: AuthConfig,
     pub limits: toolreg_api::limits::LimitsConfig,
     pub audit: AuditConfig,
@@ -437,7 +439,23 @@ impl Config {
                 allow_private: flag("TOOLREG_WEBHOOK_ALLOW_PRIVATE", false)?,
             },
         };
+        let document_max_bytes = match look.get("TOOLREG_DOCUMENT_MAX_BYTES") {
+            None => toolreg_api::state::DEFAULT_DOCUMENT_MAX_BYTES,
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=1 << 30).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "TOOLREG_DOCUMENT_MAX_BYTES",
+                        &v,
+                        "må være et antall byte fra 1 til 1073741824 (1 GiB)",
+                    )
+                })?,
+        };
         Ok(Self {
+            document_max_bytes,
             notify,
             search,
             audit,

@@ -30,6 +30,8 @@ pub enum StartError {
     Indexer(std::io::Error),
     #[error("kan ikke starte varslingene: {0}")]
     Notify(String),
+    #[error("kan ikke åpne dokumentlageret: {0}")]
+    Documents(String),
     #[error("kunne ikke lage token: {0}")]
     Token(String),
     #[error("kan ikke skrive {path}: {source}")]

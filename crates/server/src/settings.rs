@@ -159,6 +159,11 @@ pub const SETTINGS: &[Setting] = &[
         "120",
         "seconds a worker holds the deliveries it claimed; a crashed worker's are sent again after this",
     ),
+    setting(
+        "TOOLREG_DOCUMENT_MAX_BYTES",
+        "26214400 (25 MiB)",
+        "the largest document a vendor may upload; document bytes live under $TOOLREG_DATA_DIR/blobs (SQLite) or in the database (PostgreSQL)",
+    ),
     secret(
         "TOOLREG_SMTP_URL",
         "— (e-mail deliveries wait)",

@@ -51,6 +51,7 @@ impl Caller {
             Who::MunicipalitiesAndAdmins => {
                 self.principal.has(Role::Municipality) || self.principal.has(Role::Admin)
             }
+            Who::Vendor => self.principal.has(Role::Vendor),
         };
         if ok {
             Ok(())
@@ -274,6 +275,11 @@ rule_extractor!(
     Who::ToolEditors
 );
 rule_extractor!(
+    /// A vendor, for its own organisation.
+    AsVendor,
+    Who::Vendor
+);
+rule_extractor!(
     /// A municipality (or county), for its own organisation.
     AsMunicipality,
     Who::Municipality
@@ -299,6 +305,8 @@ pub enum Who {
     Municipality,
     /// Municipalities for their own organisation's, admins for all.
     MunicipalitiesAndAdmins,
+    /// Vendors, for their own organisation.
+    Vendor,
 }
 
 impl Who {
@@ -315,6 +323,7 @@ impl Who {
             Who::MunicipalitiesAndAdmins => {
                 "municipality for its own organisation's (token org claim), admin for all"
             }
+            Who::Vendor => "vendor (token org claim: its own organisation)",
         }
     }
 }
@@ -382,6 +391,10 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/audit", Who::ReviewersAndAdmins),
     ("GET", "/api/v1/audit/checkpoints", Who::Anyone),
     ("GET", "/.well-known/toolreg-audit-key", Who::Anyone),
+    ("GET", "/api/v1/documents", Who::Anyone),
+    ("POST", "/api/v1/documents", Who::Vendor),
+    ("GET", "/api/v1/documents/{id}", Who::Anyone),
+    ("GET", "/api/v1/documents/{id}/content", Who::Anyone),
     ("GET", "/api/v1/subscriptions", Who::MunicipalitiesAndAdmins),
     ("POST", "/api/v1/subscriptions", Who::Municipality),
     (

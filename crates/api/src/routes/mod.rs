@@ -2,6 +2,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod documents;
 pub mod drafts;
 pub mod events;
 pub mod feeds;

@@ -93,6 +93,18 @@ fn start_notifications(config: &Config, pool: &DbPool) -> Result<(), StartError>
         .map_err(|e| StartError::Notify(e.to_string()))
 }
 
+/// Document bytes: files under the data directory beside SQLite, rows in
+/// PostgreSQL (so every replica sees them).
+fn document_store(config: &Config) -> Result<toolreg_blob::BlobStore, StartError> {
+    match &config.database_url {
+        toolreg_store::DatabaseUrl::Sqlite(_) => {
+            toolreg_blob::BlobStore::file_system(config.data_dir.join("blobs"))
+                .map_err(|e| StartError::Documents(e.to_string()))
+        }
+        toolreg_store::DatabaseUrl::Postgres(_) => Ok(toolreg_blob::BlobStore::database()),
+    }
+}
+
 pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let validator = crate::auth_setup::validator(config)?;
     let signer = crate::auth_setup::checkpoint_signer(config)?;
@@ -107,7 +119,8 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
         .with_audit_key(signer.public())
         .with_search(search)
         .with_webhook_targets(config.notify.targets)
-        .with_public_url(&config.notify.public_url),
+        .with_public_url(&config.notify.public_url)
+        .with_documents(document_store(config)?, config.document_max_bytes),
     );
     if config.notify.deliver {
         start_notifications(config, &pool)?;
