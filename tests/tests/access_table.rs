@@ -58,6 +58,28 @@ const SUBPROCESSOR_RECORDERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
 const MUNICIPALITY: &[Caller] = &[Municipality];
 /// A subscription: its municipality's, and admins.
 const SUBSCRIBERS: &[Caller] = &[Municipality, Admin];
+/// Reading a tool's requirement answers: everyone signed in but other
+/// vendors.
+const ANSWER_READERS: &[Caller] = &[
+    Municipality,
+    VendorOfTool,
+    Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
+    Admin,
+];
+/// A vendor's status: reviewers, admins, and the vendor itself.
+const VENDOR_STATUS: &[Caller] = &[
+    VendorOfTool,
+    Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
+    Admin,
+];
+/// Answering for a tool: its own vendor.
+const OWN_VENDOR: &[Caller] = &[VendorOfTool];
 /// Uploading a document: vendors, for their own organisation.
 const VENDORS: &[Caller] = &[VendorOfTool, OtherVendor];
 
@@ -482,6 +504,34 @@ fn every_route_answers_every_caller_as_the_policy_says() {
                 http.put(url(&format!("/api/v1/subscriptions/{sub}")))
                     .json(&json!({"scope": {"kind": "all"}, "channel": {"kind": "email", "addresses": ["a@b.no"], "digest": "weekly"}}))
             }),
+        ),
+        (
+            "GET",
+            "/api/v1/requirements",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/requirements"))),
+        ),
+        (
+            "GET",
+            "/api/v1/tools/{id_or_slug}/requirement-answers",
+            ANSWER_READERS,
+            Box::new(|_| http.get(url("/api/v1/tools/kahoot/requirement-answers"))),
+        ),
+        (
+            "PUT",
+            "/api/v1/tools/{id_or_slug}/requirement-answers",
+            OWN_VENDOR,
+            // Valid, so only the caller decides the answer.
+            Box::new(|_| {
+                http.put(url("/api/v1/tools/kahoot/requirement-answers"))
+                    .json(&json!({"catalogue_version": 1, "answers": []}))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/vendors/{id}/status",
+            VENDOR_STATUS,
+            Box::new(|_| http.get(url(&format!("/api/v1/vendors/{vendor_id}/status")))),
         ),
         (
             "GET",

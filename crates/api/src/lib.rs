@@ -43,7 +43,7 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
     use routes::{
-        assessments, documents, drafts, events, organisations, search, subprocessors,
+        assessments, documents, drafts, events, organisations, requirements, search, subprocessors,
         subscriptions, tools, vendors, verdicts,
     };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
@@ -70,6 +70,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tools::update_tool)
                 .service(vendors::list_vendors)
                 .service(vendors::get_vendor)
+                .service(vendors::vendor_status)
                 .service(organisations::list_organisations)
                 .service(organisations::create_organisation)
                 .service(organisations::get_organisation)
@@ -86,6 +87,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(events::list_events)
                 .service(search::search)
                 .service(search::suggest)
+                .service(requirements::get_catalogue)
+                .service(requirements::get_answers)
+                .service(requirements::put_answers)
                 .service(documents::list_documents)
                 .service(documents::upload_document)
                 .service(documents::get_document)

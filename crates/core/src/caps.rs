@@ -81,6 +81,10 @@ pub const SUBPROCESSOR_NOTE: usize = 2000;
 // Documents.
 pub const DOCUMENT_TITLE: usize = 300;
 pub const DOCUMENT_SCOPE: usize = 1000;
+// Answers to the requirement catalogue.
+pub const ANSWERS: usize = 200;
+pub const REQUIREMENT_ID: usize = 20;
+pub const ANSWER_COMMENT: usize = 2000;
 /// A file name as uploaded (longer ones are cut, not refused).
 pub const DOCUMENT_FILENAME: usize = 255;
 pub const SUBPROCESSOR_ID: usize = 100;
@@ -197,6 +201,9 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         Cap::ItemsOfChars(EMAIL_ADDRESSES, EMAIL_ADDRESS),
     ),
     cap("DocumentInput", "title", Cap::Chars(DOCUMENT_TITLE)),
+    cap("AnswersInput", "answers", Cap::Items(ANSWERS)),
+    cap("AnswerInput", "requirement_id", Cap::Chars(REQUIREMENT_ID)),
+    cap("AnswerInput", "comment", Cap::Chars(ANSWER_COMMENT)),
     cap("DocumentInput", "scope", Cap::Chars(DOCUMENT_SCOPE)),
     cap("AssessmentInput", "title", Cap::Chars(ASSESSMENT_TITLE)),
     cap("AssessmentInput", "tool_ids", Cap::Items(ASSESSMENT_TOOLS)),

@@ -36,6 +36,8 @@ crate::string_enum! {
         /// A restricted document's bytes were read: who read what is part
         /// of the trail.
         DocumentDownload => "document.download",
+        /// A vendor's whole set of answers to one catalogue version.
+        RequirementsAnswer => "requirements.answer",
     }
 }
 
@@ -59,6 +61,11 @@ pub enum Target {
     Load(Uuid),
     Subscription(Uuid),
     Document(Uuid),
+    /// A tool's answers to one version of the requirement catalogue.
+    RequirementAnswers {
+        tool: ToolId,
+        catalogue_version: i32,
+    },
 }
 
 impl Target {
@@ -83,6 +90,10 @@ impl fmt::Display for Target {
             Target::Load(id) => write!(f, "loads/{id}"),
             Target::Subscription(id) => write!(f, "subscriptions/{id}"),
             Target::Document(id) => write!(f, "documents/{id}"),
+            Target::RequirementAnswers {
+                tool,
+                catalogue_version,
+            } => write!(f, "tools/{tool}/requirement-answers/{catalogue_version}"),
         }
     }
 }

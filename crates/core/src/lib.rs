@@ -4,6 +4,7 @@
 pub mod parsed_text;
 pub mod string_enum;
 pub mod validation;
+pub mod vendor_status;
 
 pub mod caps;
 
@@ -25,6 +26,7 @@ pub mod event;
 pub mod finding;
 pub mod ids;
 pub mod organisation;
+pub mod requirement;
 pub mod risk;
 pub mod submission;
 pub mod subprocessor;

@@ -191,6 +191,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    requirement_answers (tool_id, catalogue_version, requirement_id) {
+        tool_id -> Text,
+        catalogue_version -> Integer,
+        requirement_id -> Text,
+        answer -> Text,
+        comment -> Text,
+        evidence_document_id -> Nullable<Text>,
+        answered_by -> Text,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     blobs (sha256) {
         sha256 -> Text,
         size_bytes -> BigInt,
@@ -266,6 +279,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     documents,
     blobs,
+    requirement_answers,
     audit_entries,
     audit_checkpoints,
     tool_revisions,

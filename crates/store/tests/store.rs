@@ -742,3 +742,79 @@ fn forged_verdict_versions_are_refused_and_named() {
         );
     });
 }
+
+#[test]
+fn requirement_answers_replace_their_version_and_check_evidence() {
+    use toolreg_core::requirement::{catalogue, Answer, AnswerInput, AnswersInput};
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Kahoot! AS");
+        let other = vendor(conn, "NRK");
+        let t = tool(conn, "kahoot", v);
+        let c = catalogue(Some(1)).expect("catalogue v1");
+        let answer = |id: &str, answer, evidence| AnswerInput {
+            requirement_id: id.into(),
+            answer,
+            comment: String::new(),
+            evidence_document_id: evidence,
+        };
+        let first = AnswersInput {
+            catalogue_version: 1,
+            answers: vec![
+                answer("TS-01", Answer::Yes, None),
+                answer("TS-27", Answer::No, None),
+            ],
+        };
+        let set = ops::requirements::answer(conn, &ctx(3), t.into(), &first, &c).expect("answer");
+        assert_eq!(set.answers.len(), 2, "{backend}");
+        assert_eq!(set.unanswered.len(), c.requirements.len() - 2);
+        // The whole set each time: TS-27 left out is unanswered again.
+        let second = AnswersInput {
+            catalogue_version: 1,
+            answers: vec![answer("TS-01", Answer::Partly, None)],
+        };
+        let set = ops::requirements::answer(conn, &ctx(4), t.into(), &second, &c).expect("answer");
+        assert_eq!(
+            set.answers
+                .iter()
+                .map(|a| (a.input.requirement_id.as_str(), a.input.answer))
+                .collect::<Vec<_>>(),
+            [("TS-01", Answer::Partly)],
+            "{backend}"
+        );
+        // Evidence must be the vendor's own document.
+        let foreign_doc = ops::document::create(
+            conn,
+            &ctx(4),
+            Uuid::now_v7(),
+            other,
+            &DocumentInput {
+                kind: DocumentKind::Certificate,
+                title: "NRKs sertifikat".into(),
+                tool_id: None,
+                visibility: Visibility::Reviewers,
+                scope: None,
+                expires_at: None,
+            },
+            &DocumentFile {
+                filename: "c.pdf".into(),
+                media_type: "application/pdf".into(),
+                size_bytes: 1,
+                sha256: "c".repeat(64),
+            },
+            None,
+        )
+        .expect("doc");
+        let borrowed = AnswersInput {
+            catalogue_version: 1,
+            answers: vec![answer("TS-21", Answer::Yes, Some(foreign_doc.id))],
+        };
+        let refused = ops::requirements::answer(conn, &ctx(5), t.into(), &borrowed, &c);
+        assert!(matches!(refused, Err(StoreError::Invalid(_))), "{backend}");
+        let kept = ops::requirements::answers_of(conn, t.into(), &c).expect("read");
+        assert_eq!(
+            kept.answers.len(),
+            1,
+            "{backend}: the refused set changed nothing"
+        );
+    });
+}

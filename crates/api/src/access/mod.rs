@@ -52,6 +52,17 @@ impl Caller {
                 self.principal.has(Role::Municipality) || self.principal.has(Role::Admin)
             }
             Who::Vendor => self.principal.has(Role::Vendor),
+            Who::TrustedReaders => [
+                Role::Municipality,
+                Role::Reviewer,
+                Role::Admin,
+                Role::Vendor,
+            ]
+            .into_iter()
+            .any(|r| self.principal.has(r)),
+            Who::ReviewersAdminsAndVendorItself => [Role::Reviewer, Role::Admin, Role::Vendor]
+                .into_iter()
+                .any(|r| self.principal.has(r)),
         };
         if ok {
             Ok(())
@@ -275,6 +286,18 @@ rule_extractor!(
     Who::ToolEditors
 );
 rule_extractor!(
+    /// A municipality, reviewer or admin, or a vendor (for its own
+    /// organisation's things, checked in the handler).
+    AsTrustedReader,
+    Who::TrustedReaders
+);
+rule_extractor!(
+    /// A reviewer or admin, or a vendor (for itself, checked in the
+    /// handler).
+    AsReviewerAdminOrVendor,
+    Who::ReviewersAdminsAndVendorItself
+);
+rule_extractor!(
     /// A vendor, for its own organisation.
     AsVendor,
     Who::Vendor
@@ -307,6 +330,11 @@ pub enum Who {
     MunicipalitiesAndAdmins,
     /// Vendors, for their own organisation.
     Vendor,
+    /// Municipalities, reviewers and admins; vendors for their own
+    /// organisation's tools.
+    TrustedReaders,
+    /// Reviewers and admins; a vendor for itself.
+    ReviewersAdminsAndVendorItself,
 }
 
 impl Who {
@@ -324,6 +352,12 @@ impl Who {
                 "municipality for its own organisation's (token org claim), admin for all"
             }
             Who::Vendor => "vendor (token org claim: its own organisation)",
+            Who::ReviewersAdminsAndVendorItself => {
+                "reviewer, admin, or the vendor itself (token org claim)"
+            }
+            Who::TrustedReaders => {
+                "municipality, reviewer, admin, or vendor of the tool's vendor organisation (token org claim)"
+            }
         }
     }
 }
@@ -395,6 +429,22 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/documents", Who::Vendor),
     ("GET", "/api/v1/documents/{id}", Who::Anyone),
     ("GET", "/api/v1/documents/{id}/content", Who::Anyone),
+    ("GET", "/api/v1/requirements", Who::Anyone),
+    (
+        "GET",
+        "/api/v1/vendors/{id}/status",
+        Who::ReviewersAdminsAndVendorItself,
+    ),
+    (
+        "GET",
+        "/api/v1/tools/{id_or_slug}/requirement-answers",
+        Who::TrustedReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/tools/{id_or_slug}/requirement-answers",
+        Who::Vendor,
+    ),
     ("GET", "/api/v1/subscriptions", Who::MunicipalitiesAndAdmins),
     ("POST", "/api/v1/subscriptions", Who::Municipality),
     (

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod events;
 pub mod feeds;
 pub mod organisations;
+pub mod requirements;
 pub mod search;
 pub mod subprocessors;
 pub mod subscriptions;

@@ -103,3 +103,55 @@ pub async fn get_vendor(
     .await?;
     Ok(json_response(&req, &body, CachePolicy::Revalidate))
 }
+
+/// What the registry still lacks from a vendor, per tool: no data
+/// processing agreement, certificates expired or expiring within 30 days,
+/// unanswered requirements or ones answered "no" (newest catalogue), a
+/// subprocessor list missing or more than a year old. For reviewers,
+/// admins and the vendor itself.
+#[utoipa::path(
+    tag = "vendors",
+    params(("id" = Uuid, Path, description = "The vendor's id")),
+    responses(
+        (status = 200, description = "The vendor's obligations", body = toolreg_core::vendor_status::VendorStatus, headers(("ETag" = String))),
+        (status = 400, description = "Bad id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another vendor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vendor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/vendors/{id}/status")]
+pub async fn vendor_status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    crate::access::AsReviewerAdminOrVendor(caller): crate::access::AsReviewerAdminOrVendor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    use toolreg_auth::Role;
+    let id = parse_id("id", &path)?;
+    let catalogue = toolreg_core::requirement::catalogue(None).ok_or_else(Problem::internal)?;
+    let status = with_db(&state, move |conn| {
+        let p = &caller.principal;
+        if !(p.has(Role::Admin) || p.has(Role::Reviewer)) {
+            let own = crate::access::acting_org(conn, &caller, Role::Vendor)?;
+            if own.id != id {
+                return Err(crate::access::forbidden_because(
+                    "En leverandør ser bare sin egen status.",
+                ));
+            }
+        }
+        let org = organisation::get(conn, id)?;
+        if org.kind != OrganisationKind::Vendor {
+            return Err(Problem::not_found(format!("{id} er ikke en leverandør.")));
+        }
+        Ok(toolreg_store::ops::vendor_status::of(
+            conn,
+            id,
+            &catalogue,
+            toolreg_store::time::now(),
+        )?)
+    })
+    .await?;
+    // Computed against the clock (`checked_at`): revalidated every time.
+    Ok(json_response(&req, &status, CachePolicy::Revalidate))
+}

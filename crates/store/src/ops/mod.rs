@@ -12,6 +12,8 @@ pub mod document;
 pub mod fanout;
 pub mod integrity;
 pub mod organisation;
+pub mod requirements;
 pub mod subprocessors;
 pub mod subscription;
 pub mod tool;
+pub mod vendor_status;

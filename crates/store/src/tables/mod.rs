@@ -11,6 +11,7 @@ pub mod event;
 pub mod event_consumer;
 pub mod generation;
 pub mod organisation;
+pub mod requirement_answer;
 pub mod submission;
 pub mod subprocessor_revision;
 pub mod subscription;

@@ -151,6 +151,18 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Tool> {
         .into_domain()
 }
 
+/// Every tool of one vendor, by name.
+pub fn of_vendor(conn: &mut DbConnection, vendor_id: Uuid) -> StoreResult<Vec<Tool>> {
+    tools::table
+        .filter(tools::vendor_id.eq(vendor_id.to_string()))
+        .order((tools::name.asc(), tools::id.asc()))
+        .select(ToolRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(ToolRow::into_domain)
+        .collect()
+}
+
 /// Several tools in one query; missing ids are simply absent.
 pub fn get_many(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<Tool>> {
     let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
