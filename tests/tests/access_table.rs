@@ -78,6 +78,20 @@ const VENDOR_STATUS: &[Caller] = &[
     VendorAsReviewer,
     Admin,
 ];
+/// Submissions: vendors (another's is 404, not refused) and reviewers.
+const SUBMISSION_READERS: &[Caller] = &[
+    VendorOfTool,
+    OtherVendor,
+    Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
+    Admin,
+];
+/// Commenting: the vendors and registered reviewers, admins.
+const COMMENTERS: &[Caller] = &[VendorOfTool, OtherVendor, Reviewer, OtherReviewer, Admin];
+/// Triage: registered reviewers and admins.
+const TRIAGERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
 /// Answering for a tool: its own vendor.
 const OWN_VENDOR: &[Caller] = &[VendorOfTool];
 /// Uploading a document: vendors, for their own organisation.
@@ -189,6 +203,16 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         .as_str()
         .expect("subscription id")
         .to_string();
+
+    // A submission of Kahoot's, to act on.
+    let submitted: Value = http
+        .post(url("/api/v1/submissions"))
+        .bearer_auth(bearer_of(VendorOfTool))
+        .json(&json!({"tool_id": tool_id, "content": {"kind": "subprocessor_list", "list": {"entries": []}}}))
+        .send()
+        .and_then(|r| r.json())
+        .expect("submission");
+    let submission = submitted["id"].as_str().expect("submission id").to_string();
 
     // Unassessed facts, so the tool's own vendor may send it too.
     let tool_input = |slug: &str| json!({"slug": slug, "name": "Ny", "vendor_id": vendor_id, "processes_personal_data": "unknown"});
@@ -532,6 +556,52 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             "/api/v1/vendors/{id}/status",
             VENDOR_STATUS,
             Box::new(|_| http.get(url(&format!("/api/v1/vendors/{vendor_id}/status")))),
+        ),
+        (
+            "GET",
+            "/api/v1/submissions",
+            SUBMISSION_READERS,
+            Box::new(|_| http.get(url("/api/v1/submissions"))),
+        ),
+        (
+            "POST",
+            "/api/v1/submissions",
+            VENDORS,
+            Box::new(|_| http.post(url("/api/v1/submissions")).json(&json!({}))),
+        ),
+        (
+            "GET",
+            "/api/v1/submissions/{id}",
+            SUBMISSION_READERS,
+            Box::new(|_| http.get(url(&format!("/api/v1/submissions/{submission}")))),
+        ),
+        (
+            "PUT",
+            "/api/v1/submissions/{id}",
+            VENDORS,
+            Box::new(|_| {
+                http.put(url(&format!("/api/v1/submissions/{submission}")))
+                    .json(&json!({}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/submissions/{id}/comments",
+            COMMENTERS,
+            Box::new(|_| {
+                http.post(url(&format!("/api/v1/submissions/{submission}/comments")))
+                    .json(&json!({"text": "Spørsmål om listen"}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/submissions/{id}/triage",
+            TRIAGERS,
+            // A move triage cannot make (409) once the caller may triage.
+            Box::new(|_| {
+                http.post(url(&format!("/api/v1/submissions/{submission}/triage")))
+                    .json(&json!({"status": "submitted"}))
+            }),
         ),
         (
             "GET",

@@ -43,8 +43,8 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
     use routes::{
-        assessments, documents, drafts, events, organisations, requirements, search, subprocessors,
-        subscriptions, tools, vendors, verdicts,
+        assessments, documents, drafts, events, organisations, requirements, search, submissions,
+        subprocessors, subscriptions, tools, vendors, verdicts,
     };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(json_body::payload_config())
@@ -90,6 +90,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(requirements::get_catalogue)
                 .service(requirements::get_answers)
                 .service(requirements::put_answers)
+                .service(submissions::list_submissions)
+                .service(submissions::create_submission)
+                .service(submissions::get_submission)
+                .service(submissions::revise_submission)
+                .service(submissions::comment_submission)
+                .service(submissions::triage_submission)
                 .service(documents::list_documents)
                 .service(documents::upload_document)
                 .service(documents::get_document)

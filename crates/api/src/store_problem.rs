@@ -68,6 +68,21 @@ fn conflict(kind: &ConflictKind) -> (&'static str, &'static str, String) {
             "Verktøyet tilhører en annen leverandør",
             "verktøyet tilhører en annen leverandør".into(),
         ),
+        ConflictKind::SubmissionNotOpenForRevision => (
+            "submission-not-open",
+            "Innsendingen kan ikke endres nå",
+            "bare en innsending der vurdereren har bedt om endringer kan sendes inn på nytt".into(),
+        ),
+        ConflictKind::SubmissionClosed => (
+            "submission-closed",
+            "Innsendingen er avsluttet",
+            "innsendingen er godtatt eller avvist og tar ikke flere kommentarer".into(),
+        ),
+        ConflictKind::SubmissionTransition { from, to } => (
+            "submission-transition",
+            "Ugyldig statusendring",
+            format!("en innsending kan ikke gå fra «{from}» til «{to}»"),
+        ),
         ConflictKind::SeedOrgNumberTaken { org_number } => (
             "taken",
             "Verdien er allerede i bruk",
@@ -134,6 +149,12 @@ mod tests {
             ConflictKind::NoDraft,
             ConflictKind::DraftUnchanged,
             ConflictKind::OtherVendorsTool,
+            ConflictKind::SubmissionNotOpenForRevision,
+            ConflictKind::SubmissionClosed,
+            ConflictKind::SubmissionTransition {
+                from: "accepted",
+                to: "rejected",
+            },
         ];
         let types: std::collections::HashSet<String> = kinds
             .iter()

@@ -81,6 +81,8 @@ pub const SUBPROCESSOR_NOTE: usize = 2000;
 // Documents.
 pub const DOCUMENT_TITLE: usize = 300;
 pub const DOCUMENT_SCOPE: usize = 1000;
+/// A comment in a submission's thread (and its first note).
+pub const COMMENT: usize = 2000;
 // Answers to the requirement catalogue.
 pub const ANSWERS: usize = 200;
 pub const REQUIREMENT_ID: usize = 20;
@@ -202,6 +204,9 @@ pub const FIELD_CAPS: &[FieldCap] = &[
     ),
     cap("DocumentInput", "title", Cap::Chars(DOCUMENT_TITLE)),
     cap("AnswersInput", "answers", Cap::Items(ANSWERS)),
+    cap("SubmissionInput", "comment", Cap::Chars(COMMENT)),
+    cap("CommentInput", "text", Cap::Chars(COMMENT)),
+    cap("TriageInput", "comment", Cap::Chars(COMMENT)),
     cap("AnswerInput", "requirement_id", Cap::Chars(REQUIREMENT_ID)),
     cap("AnswerInput", "comment", Cap::Chars(ANSWER_COMMENT)),
     cap("DocumentInput", "scope", Cap::Chars(DOCUMENT_SCOPE)),

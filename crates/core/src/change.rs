@@ -38,6 +38,12 @@ crate::string_enum! {
         DocumentDownload => "document.download",
         /// A vendor's whole set of answers to one catalogue version.
         RequirementsAnswer => "requirements.answer",
+        SubmissionCreate => "submission.create",
+        SubmissionRevise => "submission.revise",
+        SubmissionComment => "submission.comment",
+        /// A reviewer moved it on; accepting also records what it applied
+        /// (the tool or subprocessor revision has its own entry).
+        SubmissionTriage => "submission.triage",
     }
 }
 
@@ -61,6 +67,7 @@ pub enum Target {
     Load(Uuid),
     Subscription(Uuid),
     Document(Uuid),
+    Submission(Uuid),
     /// A tool's answers to one version of the requirement catalogue.
     RequirementAnswers {
         tool: ToolId,
@@ -90,6 +97,7 @@ impl fmt::Display for Target {
             Target::Load(id) => write!(f, "loads/{id}"),
             Target::Subscription(id) => write!(f, "subscriptions/{id}"),
             Target::Document(id) => write!(f, "documents/{id}"),
+            Target::Submission(id) => write!(f, "submissions/{id}"),
             Target::RequirementAnswers {
                 tool,
                 catalogue_version,

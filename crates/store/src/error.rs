@@ -45,6 +45,15 @@ pub enum ConflictKind {
     DraftUnchanged,
     /// A tool named in a vendor's submission belongs to another vendor.
     OtherVendorsTool,
+    /// Only a submission whose reviewer asked for changes can be revised.
+    SubmissionNotOpenForRevision,
+    /// An accepted or rejected submission takes no more comments.
+    SubmissionClosed,
+    /// Triage cannot move a submission from `from` to `to`.
+    SubmissionTransition {
+        from: &'static str,
+        to: &'static str,
+    },
     /// A sample-data organisation number exists under another id.
     SeedOrgNumberTaken {
         org_number: String,

@@ -6,9 +6,7 @@ use toolreg_core::assessment::{AssessmentInput, AssessmentKind, AssessmentStatus
 use toolreg_core::document::{DocumentFile, DocumentInput, DocumentKind, Visibility};
 use toolreg_core::event::{EventType, Severity};
 use toolreg_core::organisation::{OrganisationInput, OrganisationKind};
-use toolreg_core::submission::{
-    ReviewerComment, SubmissionInput, SubmissionKind, SubmissionStatus,
-};
+use toolreg_core::submission::{Party, SubmissionContent, SubmissionInput, SubmissionStatus};
 use toolreg_core::subprocessor::{
     SubprocessorEntry, SubprocessorRevisionInput, SubprocessorRole, TransferMechanism,
 };
@@ -514,37 +512,74 @@ fn submissions_documents_and_visibility() {
         let v = vendor(conn, "Book Creator Ltd");
         let other = vendor(conn, "Someone else");
         let t = tool(conn, "book-creator", v);
-        let input = SubmissionInput {
-            kind: SubmissionKind::SubprocessorList,
+        let list = |entries| SubmissionInput {
             tool_id: Some(t),
-            payload: serde_json::json!({"entries": []}),
+            content: SubmissionContent::SubprocessorList {
+                list: revision(entries),
+            },
+            comment: "Ny liste etter bytte av e-postleverandør.".into(),
         };
-        let s = submission::create(conn, Uuid::now_v7(), v, &input, at(2)).expect("submission");
-        let foreign = submission::create(conn, Uuid::now_v7(), other, &input, at(2));
+        let first = list(vec![entry("gcp", None, "IE", TransferMechanism::Eea)]);
+        let s = ops::submission::create(conn, &ctx_by("vendor", 2), Uuid::now_v7(), v, &first)
+            .expect("submission");
+        let foreign = ops::submission::create(conn, &ctx(2), Uuid::now_v7(), other, &first);
         assert!(
             matches!(foreign, Err(StoreError::Conflict(_))),
             "{backend}: only own tools"
         );
-        let comment = ReviewerComment {
-            at: at(3),
-            by: "rev".into(),
-            text: "Mangler land for Sentry".into(),
-        };
-        let s = submission::triage(
+        // The reviewer asks for changes; the vendor revises; accepted.
+        let s = ops::submission::triage(
             conn,
+            &ctx_by("rev", 3),
             s.id,
             SubmissionStatus::ChangesRequested,
-            Some(comment),
-            at(3),
+            "Mangler land for Sentry",
         )
         .expect("triage");
         assert_eq!(
-            (s.status, s.reviewer_comments.len()),
-            (SubmissionStatus::ChangesRequested, 1)
+            (s.status, s.comments.len()),
+            (SubmissionStatus::ChangesRequested, 2),
+            "{backend}"
         );
+        let accepted_early =
+            ops::submission::triage(conn, &ctx(3), s.id, SubmissionStatus::Accepted, "");
+        assert!(
+            matches!(accepted_early, Err(StoreError::Conflict(_))),
+            "{backend}"
+        );
+        let revised = list(vec![
+            entry("gcp", None, "IE", TransferMechanism::Eea),
+            entry("sentry", None, "US", TransferMechanism::Unknown),
+        ]);
+        let s =
+            ops::submission::revise(conn, &ctx_by("vendor", 4), s.id, &revised).expect("revise");
+        let review = ops::submission::review(conn, &s)
+            .expect("review")
+            .expect("a list");
+        assert_eq!(review.new_third_countries, ["US"], "{backend}");
+        assert_eq!(review.unknown_transfer_mechanisms, ["sentry"]);
+        let s = ops::submission::triage(
+            conn,
+            &ctx_by("rev", 5),
+            s.id,
+            SubmissionStatus::Accepted,
+            "Godtatt",
+        )
+        .expect("accept");
+        assert_eq!(s.status, SubmissionStatus::Accepted);
+        let current = subprocessor_revision::latest(conn, t)
+            .expect("latest")
+            .expect("a revision");
         assert_eq!(
-            submission::list_for_vendor(conn, other)
-                .map(|l| l.len())
+            current.entries.len(),
+            2,
+            "{backend}: the list is the tool's now"
+        );
+        let closed = ops::submission::add_comment(conn, &ctx(6), s.id, Party::Vendor, "Takk");
+        assert!(matches!(closed, Err(StoreError::Conflict(_))), "{backend}");
+        assert_eq!(
+            submission::list(conn, Some(other), None, &PageRequest::first(10))
+                .map(|l| l.items.len())
                 .ok(),
             Some(0)
         );

@@ -432,6 +432,28 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/requirements", Who::Anyone),
     (
         "GET",
+        "/api/v1/submissions",
+        Who::ReviewersAdminsAndVendorItself,
+    ),
+    ("POST", "/api/v1/submissions", Who::Vendor),
+    (
+        "GET",
+        "/api/v1/submissions/{id}",
+        Who::ReviewersAdminsAndVendorItself,
+    ),
+    ("PUT", "/api/v1/submissions/{id}", Who::Vendor),
+    (
+        "POST",
+        "/api/v1/submissions/{id}/comments",
+        Who::ReviewersAdminsAndVendorItself,
+    ),
+    (
+        "POST",
+        "/api/v1/submissions/{id}/triage",
+        Who::ReviewersAndAdmins,
+    ),
+    (
+        "GET",
         "/api/v1/vendors/{id}/status",
         Who::ReviewersAdminsAndVendorItself,
     ),

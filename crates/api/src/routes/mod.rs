@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod organisations;
 pub mod requirements;
 pub mod search;
+pub mod submissions;
 pub mod subprocessors;
 pub mod subscriptions;
 pub mod tools;

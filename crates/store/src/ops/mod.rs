@@ -13,6 +13,7 @@ pub mod fanout;
 pub mod integrity;
 pub mod organisation;
 pub mod requirements;
+pub mod submission;
 pub mod subprocessors;
 pub mod subscription;
 pub mod tool;

@@ -1,0 +1,200 @@
+//! A vendor's submission through triage: created and revised by the
+//! vendor (for its own tools only), commented on by both sides, moved on
+//! by a reviewer. Accepting applies it in the same transaction: a proposal
+//! becomes a tool, product facts update the tool, a subprocessor list
+//! becomes the tool's next revision (with its event). Every step is
+//! audited.
+
+use crate::error::{ConflictKind, StoreError, StoreResult};
+use crate::ops::change::{self, Change, ChangeContext};
+use crate::tables::{submission, subprocessor_revision, tool};
+use crate::DbConnection;
+use toolreg_core::change::{Action, Target};
+use toolreg_core::ids::ToolId;
+use toolreg_core::submission::{
+    Comment, Party, Submission, SubmissionContent, SubmissionInput, SubmissionStatus,
+    SubprocessorReview,
+};
+use toolreg_core::{Validate, Violations};
+use uuid::Uuid;
+
+fn recorded(action: Action, s: Submission) -> StoreResult<(Submission, Change)> {
+    let change = Change::new(action, Target::Submission(s.id), &s);
+    Ok((s, change))
+}
+
+/// The tool and any tool named in the content must be the vendor's own.
+fn check_ownership(
+    conn: &mut DbConnection,
+    vendor: Uuid,
+    input: &SubmissionInput,
+) -> StoreResult<()> {
+    if let Some(t) = input.tool_id {
+        if tool::vendor_of(conn, t)? != vendor {
+            return Err(StoreError::Conflict(ConflictKind::OtherVendorsTool));
+        }
+    }
+    match &input.content {
+        SubmissionContent::ToolProposal { tool } | SubmissionContent::ProductFacts { tool }
+            if tool.vendor_id != vendor =>
+        {
+            let mut v = Violations::new();
+            v.push("/content/tool/vendor_id", "må være din egen organisasjon");
+            Err(v.into())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn comment(ctx: &ChangeContext, party: Party, text: &str) -> Option<Comment> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| Comment {
+        at: ctx.now,
+        by: ctx.actor.sub.clone(),
+        party,
+        text: text.to_string(),
+    })
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    id: Uuid,
+    vendor: Uuid,
+    input: &SubmissionInput,
+) -> StoreResult<Submission> {
+    input.validate()?;
+    change::apply(conn, ctx, |conn| {
+        check_ownership(conn, vendor, input)?;
+        let s = Submission {
+            id,
+            vendor_org_id: vendor,
+            tool_id: input.tool_id,
+            content: input.content.clone(),
+            status: SubmissionStatus::Submitted,
+            comments: comment(ctx, Party::Vendor, &input.comment)
+                .into_iter()
+                .collect(),
+            created_at: ctx.now,
+            updated_at: ctx.now,
+        };
+        submission::insert(conn, &s)?;
+        recorded(Action::SubmissionCreate, s)
+    })
+}
+
+/// The vendor sends a new version after changes were requested; it goes
+/// back to `submitted`.
+pub fn revise(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    id: Uuid,
+    input: &SubmissionInput,
+) -> StoreResult<Submission> {
+    input.validate()?;
+    change::apply(conn, ctx, |conn| {
+        let current = submission::get(conn, id)?;
+        if current.status != SubmissionStatus::ChangesRequested {
+            return Err(StoreError::Conflict(
+                ConflictKind::SubmissionNotOpenForRevision,
+            ));
+        }
+        check_ownership(conn, current.vendor_org_id, input)?;
+        let mut s = current.clone();
+        s.tool_id = input.tool_id;
+        s.content = input.content.clone();
+        s.status = SubmissionStatus::Submitted;
+        s.comments
+            .extend(comment(ctx, Party::Vendor, &input.comment));
+        s.updated_at = ctx.now;
+        submission::replace_if_unchanged(conn, &s, current.updated_at)?;
+        recorded(Action::SubmissionRevise, s)
+    })
+}
+
+/// A comment from either side; a closed submission takes none.
+pub fn add_comment(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    id: Uuid,
+    party: Party,
+    text: &str,
+) -> StoreResult<Submission> {
+    let mut v = Violations::new();
+    v.require_text("/text", text, toolreg_core::caps::COMMENT);
+    v.into_result()?;
+    change::apply(conn, ctx, |conn| {
+        let current = submission::get(conn, id)?;
+        if current.status.is_closed() {
+            return Err(StoreError::Conflict(ConflictKind::SubmissionClosed));
+        }
+        let mut s = current.clone();
+        s.comments.extend(comment(ctx, party, text));
+        s.updated_at = ctx.now;
+        submission::replace_if_unchanged(conn, &s, current.updated_at)?;
+        recorded(Action::SubmissionComment, s)
+    })
+}
+
+/// A reviewer moves the submission on; accepting applies it.
+pub fn triage(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    id: Uuid,
+    next: SubmissionStatus,
+    note: &str,
+) -> StoreResult<Submission> {
+    change::apply(conn, ctx, |conn| {
+        let current = submission::get(conn, id)?;
+        if !current.status.may_become(next) {
+            return Err(StoreError::Conflict(ConflictKind::SubmissionTransition {
+                from: current.status.as_str(),
+                to: next.as_str(),
+            }));
+        }
+        let mut s = current.clone();
+        if next == SubmissionStatus::Accepted {
+            s.tool_id = Some(apply(conn, ctx, &current)?);
+        }
+        s.status = next;
+        s.comments.extend(comment(ctx, Party::Reviewer, note));
+        s.updated_at = ctx.now;
+        submission::replace_if_unchanged(conn, &s, current.updated_at)?;
+        recorded(Action::SubmissionTriage, s)
+    })
+}
+
+/// Apply an accepted submission through the ordinary workflows (each
+/// audited, the list with its event); returns the tool it concerns.
+fn apply(conn: &mut DbConnection, ctx: &ChangeContext, s: &Submission) -> StoreResult<Uuid> {
+    match (&s.content, s.tool_id) {
+        (SubmissionContent::ToolProposal { tool }, _) => {
+            let id = Uuid::now_v7();
+            crate::ops::tool::create(conn, ctx, ToolId(id), tool, "reviewer")?;
+            Ok(id)
+        }
+        (SubmissionContent::ProductFacts { tool }, Some(t)) => {
+            crate::ops::tool::update(conn, ctx, ToolId(t), tool, None, "reviewer")?;
+            Ok(t)
+        }
+        (SubmissionContent::SubprocessorList { list }, Some(t)) => {
+            crate::ops::subprocessors::append(conn, ctx, Uuid::now_v7(), ToolId(t), list)?;
+            Ok(t)
+        }
+        // Validation requires the tool for these; a stored one without it
+        // cannot be applied.
+        (_, None) => Err(StoreError::Conflict(ConflictKind::BrokenReference)),
+    }
+}
+
+/// A submitted subprocessor list against the tool's current one.
+pub fn review(conn: &mut DbConnection, s: &Submission) -> StoreResult<Option<SubprocessorReview>> {
+    let (SubmissionContent::SubprocessorList { list }, Some(t)) = (&s.content, s.tool_id) else {
+        return Ok(None);
+    };
+    let current = subprocessor_revision::latest(conn, t)?;
+    Ok(Some(SubprocessorReview::new(
+        current.as_ref().map(|r| (r.revision, &r.entries[..])),
+        list,
+    )))
+}
