@@ -205,7 +205,8 @@ fn request_schemas(doc: &serde_json::Value) -> Vec<String> {
 }
 
 /// No list or text a caller sends is unbounded: each has maxItems or
-/// maxLength (identifiers, dates and closed vocabularies bound themselves).
+/// maxLength (identifiers, dates and closed vocabularies bound themselves,
+/// uploads the configured size limit).
 #[test]
 fn every_input_list_and_text_is_capped() {
     let doc = document();
@@ -227,8 +228,12 @@ fn every_input_list_and_text_is_capped() {
                 serde_json::Value::Array(ts) => ts.iter().filter_map(|t| t.as_str()).collect(),
                 _ => vec![],
             };
-            let bounded_format =
-                matches!(p["format"].as_str(), Some("uuid" | "date" | "date-time"));
+            // A binary upload is bounded by the deployment's size limit
+            // (TOOLREG_DOCUMENT_MAX_BYTES, 413 beyond it), not the schema.
+            let bounded_format = matches!(
+                p["format"].as_str(),
+                Some("uuid" | "date" | "date-time" | "binary")
+            );
             if types.contains(&"string") && !bounded_format && p["maxLength"].is_null() {
                 uncapped.push(format!("{name}.{field}"));
             }
