@@ -131,6 +131,16 @@ pub struct ListBody<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> From<toolreg_store::Page<T>> for ListBody<T> {
+    /// A store page as the API shows it: the items and the next cursor.
+    fn from(p: toolreg_store::Page<T>) -> Self {
+        Self {
+            next_cursor: p.next.as_ref().map(encode_cursor),
+            items: p.items,
+        }
+    }
+}
+
 /// The `Link` header value for the next page: the request's own address
 /// with `param` set to `value` (other parameters kept).
 pub fn next_link(path: &str, query: &str, param: &str, value: &str) -> String {

@@ -11,7 +11,7 @@ use crate::access::{acting_org, AsVendor, Caller};
 use crate::blocking::with_db;
 use crate::caching::{etag_header, json_response, CachePolicy};
 use crate::change_context;
-use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
+use crate::pagination::{list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::{AppState, Documents};
 use actix_web::http::{header, StatusCode};
@@ -156,10 +156,7 @@ pub async fn list_documents(
     let body = with_db(&state, move |conn| {
         let reader = reader_of(conn, &caller);
         let p = document::list(conn, filter.vendor, filter.tool, reader, &page)?;
-        Ok(ListBody {
-            items: p.items,
-            next_cursor: p.next.as_ref().map(encode_cursor),
-        })
+        Ok(ListBody::from(p))
     })
     .await?;
     Ok(list_response(&req, &body, CachePolicy::Revalidate))

@@ -5,7 +5,7 @@ use crate::access::AsAdmin;
 use crate::blocking::with_db;
 use crate::caching::{check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
-use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
+use crate::pagination::{list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::http::header;
@@ -42,10 +42,7 @@ pub async fn list_organisations(
     let q = query.into_inner();
     let body = with_db(&state, move |conn| {
         let p = organisation::list(conn, q.kind, &page)?;
-        Ok(ListBody {
-            items: p.items,
-            next_cursor: p.next.as_ref().map(encode_cursor),
-        })
+        Ok(ListBody::from(p))
     })
     .await?;
     Ok(list_response(&req, &body, CachePolicy::Revalidate))

@@ -10,7 +10,7 @@ use crate::access::{
 use crate::blocking::with_db;
 use crate::caching::{etag_header, etag_of, json_response, CachePolicy};
 use crate::json_body::JsonBody;
-use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
+use crate::pagination::{list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::query::QueryParams;
 use crate::state::AppState;
@@ -107,10 +107,7 @@ pub async fn list_submissions(
     let body = with_db(&state, move |conn| {
         let scope = scope_of(conn, &caller)?;
         let p = submission::list(conn, scope, status, &page)?;
-        Ok(ListBody {
-            items: p.items,
-            next_cursor: p.next.as_ref().map(encode_cursor),
-        })
+        Ok(ListBody::from(p))
     })
     .await?;
     Ok(list_response(&req, &body, CachePolicy::Revalidate))

@@ -9,7 +9,7 @@ use crate::access::{acting_org, AsMunicipality, AsMunicipalityOrAdmin, Caller};
 use crate::blocking::with_db;
 use crate::caching::{check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
-use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
+use crate::pagination::{list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::http::header;
@@ -108,10 +108,7 @@ pub async fn list_subscriptions(
     let body = with_db(&state, move |conn| {
         let scope = scope_of(conn, &caller)?;
         let p = subscription::list(conn, scope, &page)?;
-        Ok(ListBody {
-            items: p.items,
-            next_cursor: p.next.as_ref().map(encode_cursor),
-        })
+        Ok(ListBody::from(p))
     })
     .await?;
     Ok(list_response(&req, &body, CachePolicy::Revalidate))
@@ -428,10 +425,7 @@ pub async fn list_deliveries(
     let body = with_db(&state, move |conn| {
         visible(conn, &caller, id)?;
         let p = delivery::list_for_subscription(conn, id, &page)?;
-        Ok(ListBody {
-            items: p.items,
-            next_cursor: p.next.as_ref().map(encode_cursor),
-        })
+        Ok(ListBody::from(p))
     })
     .await?;
     Ok(list_response(&req, &body, CachePolicy::Revalidate))

@@ -3,7 +3,7 @@
 use super::parse_id;
 use crate::blocking::with_db;
 use crate::caching::{json_response, CachePolicy};
-use crate::pagination::{encode_cursor, list_response, ListBody, PageParams, Paging};
+use crate::pagination::{list_response, ListBody, PageParams, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -32,10 +32,7 @@ pub async fn list_vendors(
 ) -> Result<HttpResponse, Problem> {
     let body = with_db(&state, move |conn| {
         let p = organisation::list(conn, Some(OrganisationKind::Vendor), &page)?;
-        Ok(ListBody {
-            items: p.items,
-            next_cursor: p.next.as_ref().map(encode_cursor),
-        })
+        Ok(ListBody::from(p))
     })
     .await?;
     Ok(list_response(&req, &body, CachePolicy::Revalidate))
