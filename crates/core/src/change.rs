@@ -38,6 +38,8 @@ crate::string_enum! {
         DocumentDownload => "document.download",
         /// A vendor's whole set of answers to one catalogue version.
         RequirementsAnswer => "requirements.answer",
+        /// The registry announced a document's coming or past expiry.
+        DocumentExpiry => "document.expiry",
         SubmissionCreate => "submission.create",
         SubmissionRevise => "submission.revise",
         SubmissionComment => "submission.comment",

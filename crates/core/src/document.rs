@@ -10,6 +10,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// How long ahead a document's expiry is announced and flagged.
+pub const EXPIRY_NOTICE_DAYS: i64 = 30;
+
 crate::string_enum! {
     pub enum DocumentKind {
         DpaTemplate => "dpa_template",

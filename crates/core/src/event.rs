@@ -12,6 +12,9 @@ crate::string_enum! {
         SubprocessorsChanged => "subprocessors.changed",
         ToolCreated => "tool.created",
         ToolUpdated => "tool.updated",
+        /// A vendor's certificate or agreement expires within 30 days, or
+        /// has expired today.
+        DocumentExpiring => "document.expiring",
         /// A bulk load (seed or import) added many facts at once; a
         /// consumer that keeps a copy (a search index) reloads.
         RegistryLoaded => "registry.loaded",

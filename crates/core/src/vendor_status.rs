@@ -8,8 +8,6 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A certificate this close to its expiry is flagged.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
 /// A subprocessor list older than this is flagged.
 pub const SUBPROCESSOR_LIST_MAX_AGE_DAYS: i64 = 365;
 
@@ -92,7 +90,7 @@ pub fn obligations(facts: &ToolFacts<'_>, now: DateTime<Utc>) -> Vec<Obligation>
                 expires_at,
                 message: format!("«{}» utløp {}.", d.input.title, date(expires_at)),
             });
-        } else if expires_at <= now + Duration::days(EXPIRY_WARNING_DAYS) {
+        } else if expires_at <= now + Duration::days(crate::document::EXPIRY_NOTICE_DAYS) {
             out.push(Obligation::CertificateExpiring {
                 document_id: d.id,
                 expires_at,

@@ -42,6 +42,27 @@ pub fn headline(event: &Event, name: Option<&str>) -> String {
         EventType::SubprocessorsChanged => format!("Underleverandørene til {tool} er endret"),
         EventType::ToolCreated => format!("Nytt verktøy i registeret: {tool}"),
         EventType::ToolUpdated => format!("Opplysningene om {tool} er oppdatert"),
+        EventType::DocumentExpiring => {
+            let what = match data.get("title").and_then(Value::as_str) {
+                Some(title) => format!("«{title}»"),
+                None => match data.get("kind").and_then(Value::as_str) {
+                    Some("certificate") => "Et sertifikat".to_string(),
+                    Some("dpa_template") => "Databehandleravtalen".to_string(),
+                    _ => "Et dokument".to_string(),
+                },
+            };
+            let when = data
+                .get("expires_at")
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.format("%d.%m.%Y").to_string())
+                .unwrap_or_default();
+            if data.get("stage").and_then(Value::as_str) == Some("expired") {
+                format!("{what} for {tool} har utløpt ({when})")
+            } else {
+                format!("{what} for {tool} utløper {when}")
+            }
+        }
         EventType::RegistryLoaded => "Registeret er lastet inn på nytt".to_string(),
     }
 }
@@ -62,6 +83,10 @@ pub fn detail(event: &Event) -> String {
         EventType::VerdictWithdrawn => text("reason").map(|t| format!("Begrunnelse: {t}")),
         EventType::SubprocessorsChanged => Some(
             "Se hvilke underleverandører som er lagt til eller fjernet, og om data nå går til land utenfor EØS."
+                .to_string(),
+        ),
+        EventType::DocumentExpiring => Some(
+            "Leverandøren må sende inn et gyldig dokument; sjekk om avtalen deres bygger på det."
                 .to_string(),
         ),
         _ => None,
@@ -285,6 +310,30 @@ mod tests {
                 "Data kan nå gå til land utenfor EØS: US".to_string(),
                 "Ny underleverandør: OpenAI (US)".to_string(),
             ]
+        );
+    }
+
+    #[test]
+    fn expiring_documents_say_what_and_when_without_restricted_titles() {
+        let soon = event(
+            EventType::DocumentExpiring,
+            Severity::Warning,
+            json!({"slug": "kahoot", "kind": "certificate", "title": null,
+                   "expires_at": "2027-06-30T00:00:00Z", "stage": "soon"}),
+        );
+        assert_eq!(
+            headline(&soon, Some("Kahoot!")),
+            "Et sertifikat for Kahoot! utløper 30.06.2027"
+        );
+        let gone = event(
+            EventType::DocumentExpiring,
+            Severity::Critical,
+            json!({"slug": "kahoot", "kind": "certificate", "title": "ISO 27001",
+                   "expires_at": "2027-06-30T00:00:00Z", "stage": "expired"}),
+        );
+        assert_eq!(
+            headline(&gone, Some("Kahoot!")),
+            "«ISO 27001» for Kahoot! har utløpt (30.06.2027)"
         );
     }
 }

@@ -30,6 +30,7 @@ const LINK_NAMES: &[(&str, &str)] = &[
     ("diff", "Se hva som er endret"),
     ("verdict", "Vurderingen som gjelder nå"),
     ("subprocessors", "Underleverandørene"),
+    ("document", "Dokumentet"),
     ("tool", "Verktøyet i registeret"),
 ];
 

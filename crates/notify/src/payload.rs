@@ -67,6 +67,11 @@ pub fn links(event: &Event, base: &ApiBase) -> Value {
                 json!(format!("{base}/tools/{tool}/subprocessors")),
             );
         }
+        EventType::DocumentExpiring => {
+            if let Some(doc) = data.get("document_id").and_then(Value::as_str) {
+                links.insert("document".into(), json!(format!("{base}/documents/{doc}")));
+            }
+        }
         EventType::ToolCreated | EventType::ToolUpdated | EventType::RegistryLoaded => {}
     }
     Value::Object(links)

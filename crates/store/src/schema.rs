@@ -187,6 +187,8 @@ diesel::table! {
         filename -> Text,
         scope -> Nullable<Text>,
         uploaded_by -> Text,
+        expiry_warned_at -> Nullable<Timestamp>,
+        expiry_announced_at -> Nullable<Timestamp>,
     }
 }
 

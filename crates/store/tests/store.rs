@@ -853,3 +853,103 @@ fn requirement_answers_replace_their_version_and_check_evidence() {
         );
     });
 }
+
+#[test]
+fn expiring_documents_are_announced_once_per_stage_and_tool() {
+    use toolreg_core::event::EventType;
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Kahoot! AS");
+        let kahoot = tool(conn, "kahoot", v);
+        tool(conn, "kahoot-kids", v);
+        let doc =
+            |conn: &mut DbConnection, title: &str, tool_id, visibility, expires, sha: char| {
+                ops::document::create(
+                    conn,
+                    &ctx(1),
+                    Uuid::now_v7(),
+                    v,
+                    &DocumentInput {
+                        kind: DocumentKind::Certificate,
+                        title: title.into(),
+                        tool_id,
+                        visibility,
+                        scope: None,
+                        expires_at: Some(expires),
+                    },
+                    &DocumentFile {
+                        filename: "c.pdf".into(),
+                        media_type: "application/pdf".into(),
+                        size_bytes: 1,
+                        sha256: sha.to_string().repeat(64),
+                    },
+                    None,
+                )
+                .expect("doc")
+            };
+        // Day 5: one about Kahoot! expiring on day 15 (restricted), one
+        // about the vendor as a whole expired on day 4 (public), one far
+        // off.
+        doc(
+            conn,
+            "Pentest-attest",
+            Some(kahoot),
+            Visibility::Reviewers,
+            at(15),
+            'a',
+        );
+        doc(conn, "ISO 27001", None, Visibility::Public, at(4), 'b');
+        doc(
+            conn,
+            "SOC 2",
+            Some(kahoot),
+            Visibility::Public,
+            at(4) + chrono::Duration::days(300),
+            'c',
+        );
+        let from = event::last_sequence(conn).expect("last");
+        let given = ops::document::announce_expiring(conn, &ctx(5), at(5)).expect("announce");
+        assert_eq!(given, 2, "{backend}");
+        let events = event::list_after(conn, from, 100).expect("events");
+        let summary: Vec<(String, String, Option<String>)> = events
+            .iter()
+            .map(|e| {
+                assert_eq!(e.event_type, EventType::DocumentExpiring);
+                (
+                    e.data["slug"].as_str().unwrap_or_default().to_string(),
+                    e.data["stage"].as_str().unwrap_or_default().to_string(),
+                    e.data["title"].as_str().map(str::to_string),
+                )
+            })
+            .collect();
+        let mut summary = summary;
+        summary.sort();
+        assert_eq!(
+            summary,
+            [
+                ("kahoot".into(), "expired".into(), Some("ISO 27001".into())),
+                ("kahoot".into(), "soon".into(), None),
+                (
+                    "kahoot-kids".into(),
+                    "expired".into(),
+                    Some("ISO 27001".into())
+                ),
+            ],
+            "{backend}: the restricted title stays out of the public log"
+        );
+        assert_eq!(
+            ops::document::announce_expiring(conn, &ctx(5), at(6)).expect("again"),
+            0,
+            "{backend}: once"
+        );
+        // On day 16 the pentest attestation has expired too.
+        let from = event::last_sequence(conn).expect("last");
+        assert_eq!(
+            ops::document::announce_expiring(conn, &ctx(16), at(16)).expect("later"),
+            1,
+            "{backend}"
+        );
+        let later = event::list_after(conn, from, 100).expect("events");
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].severity, toolreg_core::event::Severity::Critical);
+    });
+}

@@ -13,4 +13,8 @@ CREATE TABLE blobs (
 ALTER TABLE documents ADD COLUMN filename TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN scope TEXT;
 ALTER TABLE documents ADD COLUMN uploaded_by TEXT NOT NULL DEFAULT '';
+-- When the registry announced that the document expires soon, and that it
+-- has expired (each once: document.expiring events).
+ALTER TABLE documents ADD COLUMN expiry_warned_at TIMESTAMP;
+ALTER TABLE documents ADD COLUMN expiry_announced_at TIMESTAMP;
 CREATE INDEX documents_tool ON documents (tool_id, created_at);

@@ -43,6 +43,37 @@ fn spawn_checkpoints(
         .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the checkpoint thread"));
 }
 
+/// How often documents are checked for coming and past expiry.
+const EXPIRY_CHECK: Duration = Duration::from_secs(3600);
+
+/// Announce expiring documents now and then every hour, on a thread of its
+/// own. Each notice is given once, whichever process gets to it first.
+fn spawn_expiry_checks(pool: DbPool) {
+    std::thread::Builder::new()
+        .name("document-expiry".into())
+        .spawn(move || loop {
+            let ctx = toolreg_store::ChangeContext::new("toolreg-documents", None, None);
+            let given = pool
+                .get()
+                .map_err(toolreg_store::StoreError::from)
+                .and_then(|mut conn| {
+                    toolreg_store::ops::document::announce_expiring(
+                        &mut conn,
+                        &ctx,
+                        toolreg_store::time::now(),
+                    )
+                });
+            match given {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(notices = n, "document expiry announced"),
+                Err(e) => tracing::warn!(error = %e, "document expiry check failed"),
+            }
+            std::thread::sleep(EXPIRY_CHECK);
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the expiry thread"));
+}
+
 /// How often the indexer looks for new events: well inside the promise that
 /// a published verdict is searchable within a second.
 const INDEXER_POLL: Duration = Duration::from_millis(200);
@@ -124,6 +155,7 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     );
     if config.notify.deliver {
         start_notifications(config, &pool)?;
+        spawn_expiry_checks(pool.clone());
     }
     spawn_checkpoints(
         pool,

@@ -197,3 +197,65 @@ pub fn list(
         (String::new(), d.id.to_string())
     }))
 }
+
+/// Which expiry notice: the one ahead of time, or the one on the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryNotice {
+    Soon,
+    Expired,
+}
+
+/// Documents owed an expiry notice at `now`: expiring before `soon` and
+/// not yet warned of, or expired and not yet announced.
+pub fn owed_expiry_notices(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    soon: DateTime<Utc>,
+) -> StoreResult<Vec<(Document, ExpiryNotice)>> {
+    let expired = documents::table
+        .filter(documents::expires_at.le(to_db(now)))
+        .filter(documents::expiry_announced_at.is_null())
+        .select(DocumentRow::as_select())
+        .load(conn)?;
+    let expiring = documents::table
+        .filter(documents::expires_at.gt(to_db(now)))
+        .filter(documents::expires_at.le(to_db(soon)))
+        .filter(documents::expiry_warned_at.is_null())
+        .select(DocumentRow::as_select())
+        .load(conn)?;
+    expired
+        .into_iter()
+        .map(|r| Ok((r.into_domain()?, ExpiryNotice::Expired)))
+        .chain(
+            expiring
+                .into_iter()
+                .map(|r| Ok((r.into_domain()?, ExpiryNotice::Soon))),
+        )
+        .collect()
+}
+
+/// Note that `notice` was given for `id`; false when it already was (by
+/// another process at the same moment).
+pub fn mark_expiry_notice(
+    conn: &mut DbConnection,
+    id: Uuid,
+    notice: ExpiryNotice,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let row = documents::table.find(id.to_string());
+    let n = match notice {
+        ExpiryNotice::Soon => diesel::update(row.filter(documents::expiry_warned_at.is_null()))
+            .set(documents::expiry_warned_at.eq(Some(to_db(now))))
+            .execute(conn)?,
+        ExpiryNotice::Expired => {
+            diesel::update(row.filter(documents::expiry_announced_at.is_null()))
+                .set((
+                    documents::expiry_announced_at.eq(Some(to_db(now))),
+                    // An expired document needs no warning any more.
+                    documents::expiry_warned_at.eq(Some(to_db(now))),
+                ))
+                .execute(conn)?
+        }
+    };
+    Ok(n == 1)
+}
