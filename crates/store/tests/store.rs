@@ -953,3 +953,51 @@ fn expiring_documents_are_announced_once_per_stage_and_tool() {
         assert_eq!(later[0].severity, toolreg_core::event::Severity::Critical);
     });
 }
+
+#[test]
+fn accepted_product_facts_update_the_tool_and_rejected_ones_do_not() {
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Book Creator Ltd");
+        let t = tool(conn, "book-creator", v);
+        let mut facts = tool_input("book-creator", "Book Creator", v);
+        facts.summary = "Lag digitale bøker med tekst, lyd og bilder.".into();
+        let input = SubmissionInput {
+            tool_id: Some(t),
+            content: SubmissionContent::ProductFacts {
+                tool: facts.clone(),
+            },
+            comment: String::new(),
+        };
+        let rejected =
+            ops::submission::create(conn, &ctx_by("vendor", 2), Uuid::now_v7(), v, &input)
+                .expect("submission");
+        ops::submission::triage(
+            conn,
+            &ctx_by("rev", 3),
+            rejected.id,
+            SubmissionStatus::Rejected,
+            "Feil",
+        )
+        .expect("reject");
+        assert_eq!(
+            tool::get(conn, t).expect("tool").input.summary,
+            "",
+            "{backend}"
+        );
+        let accepted =
+            ops::submission::create(conn, &ctx_by("vendor", 4), Uuid::now_v7(), v, &input)
+                .expect("submission");
+        let s = ops::submission::triage(
+            conn,
+            &ctx_by("rev", 5),
+            accepted.id,
+            SubmissionStatus::Accepted,
+            "",
+        )
+        .expect("accept");
+        assert_eq!(s.tool_id, Some(t));
+        let now = tool::get(conn, t).expect("tool");
+        assert_eq!(now.input.summary, facts.summary, "{backend}");
+        assert_eq!(now.input.name, "Book Creator");
+    });
+}
