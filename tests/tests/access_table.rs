@@ -92,6 +92,9 @@ const SUBMISSION_READERS: &[Caller] = &[
 const COMMENTERS: &[Caller] = &[VendorOfTool, OtherVendor, Reviewer, OtherReviewer, Admin];
 /// Triage: registered reviewers and admins.
 const TRIAGERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
+/// Opening a re-assessment: registered reviewers (another organisation's
+/// gets 409, nothing of its own to re-assess).
+const REASSESSORS: &[Caller] = &[Reviewer, OtherReviewer];
 /// Answering for a tool: its own vendor.
 const OWN_VENDOR: &[Caller] = &[VendorOfTool];
 /// Uploading a document: vendors, for their own organisation.
@@ -601,6 +604,16 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             Box::new(|_| {
                 http.post(url(&format!("/api/v1/submissions/{submission}/triage")))
                     .json(&json!({"status": "submitted"}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/submissions/{id}/reassessment",
+            REASSESSORS,
+            Box::new(|_| {
+                http.post(url(&format!(
+                    "/api/v1/submissions/{submission}/reassessment"
+                )))
             }),
         ),
         (

@@ -152,6 +152,31 @@ fn a_subprocessor_list_goes_from_submission_to_the_tools_revision() {
         json!(["SG"])
     );
 
+    // A reviewer of KS opens a re-assessment of its published verdict on
+    // Kahoot!: the draft reviews the new list and names the submission.
+    let assessment = api.publish_kahoot_verdict("Vurdert før den nye listen.");
+    let opened = api.post(&format!("{path}/reassessment"), &reviewer, &json!({}));
+    assert_eq!(opened.status().as_u16(), 200);
+    let opened: Value = opened.json().expect("assessment");
+    assert_eq!(opened["id"], assessment.as_str());
+    let reviewed = &opened["draft"]["subprocessor_revisions"];
+    assert!(
+        reviewed.as_array().is_some_and(|r| r.iter().any(|x| {
+            x["tool_id"] == tool_id.as_str() && x["revision"].as_i64() == now["revision"].as_i64()
+        })),
+        "{opened}"
+    );
+    assert!(
+        opened["draft"]["change_note"]
+            .as_str()
+            .is_some_and(|n| n.contains(&id) && n.contains("underleverandørliste")),
+        "{opened}"
+    );
+    // Sikt has no assessment of Kahoot! to re-assess.
+    let sikt = token(dir.path(), "sikt", &["reviewer"], Some("919477822"));
+    let none = api.post(&format!("{path}/reassessment"), &sikt, &json!({}));
+    assert_eq!(none.status().as_u16(), 409);
+
     // Closed: no more comments.
     let late = api.post(
         &format!("{path}/comments"),

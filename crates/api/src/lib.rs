@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(submissions::revise_submission)
                 .service(submissions::comment_submission)
                 .service(submissions::triage_submission)
+                .service(submissions::open_reassessment)
                 .service(documents::list_documents)
                 .service(documents::upload_document)
                 .service(documents::get_document)

@@ -78,6 +78,12 @@ fn conflict(kind: &ConflictKind) -> (&'static str, &'static str, String) {
             "Innsendingen er avsluttet",
             "innsendingen er godtatt eller avvist og tar ikke flere kommentarer".into(),
         ),
+        ConflictKind::NothingToReassess => (
+            "nothing-to-reassess",
+            "Ingen vurdering å revurdere",
+            "organisasjonen din har ingen publisert vurdering av verktøyet; start en ny vurdering"
+                .into(),
+        ),
         ConflictKind::SubmissionTransition { from, to } => (
             "submission-transition",
             "Ugyldig statusendring",
@@ -151,6 +157,7 @@ mod tests {
             ConflictKind::OtherVendorsTool,
             ConflictKind::SubmissionNotOpenForRevision,
             ConflictKind::SubmissionClosed,
+            ConflictKind::NothingToReassess,
             ConflictKind::SubmissionTransition {
                 from: "accepted",
                 to: "rejected",

@@ -49,6 +49,9 @@ pub enum ConflictKind {
     SubmissionNotOpenForRevision,
     /// An accepted or rejected submission takes no more comments.
     SubmissionClosed,
+    /// The reviewer's organisation has no published assessment of the
+    /// tool to re-assess.
+    NothingToReassess,
     /// Triage cannot move a submission from `from` to `to`.
     SubmissionTransition {
         from: &'static str,

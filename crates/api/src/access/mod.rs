@@ -453,6 +453,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
         Who::ReviewersAndAdmins,
     ),
     (
+        "POST",
+        "/api/v1/submissions/{id}/reassessment",
+        Who::Reviewer,
+    ),
+    (
         "GET",
         "/api/v1/vendors/{id}/status",
         Who::ReviewersAdminsAndVendorItself,

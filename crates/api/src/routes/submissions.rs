@@ -335,3 +335,34 @@ pub async fn triage_submission(
     .await?;
     Ok(HttpResponse::Ok().json(v))
 }
+
+/// Open a re-assessment from a submission: the draft of the caller's
+/// organisation's newest published assessment of the tool, with the
+/// tool's current subprocessor list as the one reviewed and a change note
+/// naming the submission. Edit and publish it as any draft.
+#[utoipa::path(
+    tag = "submissions",
+    params(("id" = Uuid, Path, description = "The submission's id")),
+    responses(
+        (status = 200, description = "The assessment with its new draft", body = toolreg_core::assessment::Assessment),
+        (status = 400, description = "Bad id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No published assessment of the tool by the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/reassessment")]
+pub async fn open_reassessment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    crate::access::AsReviewer(caller): crate::access::AsReviewer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = parse_id("id", &path)?;
+    let ctx = crate::change_context::of(&req, &caller);
+    let a = with_db(&state, move |conn| {
+        let org = acting_org(conn, &caller, Role::Reviewer)?;
+        Ok(ops::submission::reassessment_draft(conn, &ctx, id, org.id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(a))
+}

@@ -7,14 +7,17 @@
 
 use crate::error::{ConflictKind, StoreError, StoreResult};
 use crate::ops::change::{self, Change, ChangeContext};
-use crate::tables::{submission, subprocessor_revision, tool};
+use crate::tables::{assessment, submission, subprocessor_revision, tool, verdict_version};
 use crate::DbConnection;
+use toolreg_core::assessment::Assessment;
 use toolreg_core::change::{Action, Target};
+use toolreg_core::ids::AssessmentId;
 use toolreg_core::ids::ToolId;
 use toolreg_core::submission::{
     Comment, Party, Submission, SubmissionContent, SubmissionInput, SubmissionStatus,
     SubprocessorReview,
 };
+use toolreg_core::verdict::{ReviewedSubprocessors, VerdictDraft};
 use toolreg_core::{Validate, Violations};
 use uuid::Uuid;
 
@@ -197,4 +200,62 @@ pub fn review(conn: &mut DbConnection, s: &Submission) -> StoreResult<Option<Sub
         current.as_ref().map(|r| (r.revision, &r.entries[..])),
         list,
     )))
+}
+
+/// A reviewer opens a re-assessment from a submission: the draft of its
+/// organisation's newest published assessment of the tool, starting from
+/// its draft or latest version, with the tool's current subprocessor list
+/// as the one reviewed and a change note naming the submission.
+pub fn reassessment_draft(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    id: Uuid,
+    reviewer_org: Uuid,
+) -> StoreResult<Assessment> {
+    let s = submission::get(conn, id)?;
+    let tool_id = s
+        .tool_id
+        .ok_or(StoreError::Conflict(ConflictKind::NothingToReassess))?;
+    let mut ours = Vec::new();
+    for a in assessment::ids_for_tool(conn, tool_id)? {
+        let a = assessment::get(conn, a)?;
+        if a.reviewer_org_id == reviewer_org && a.withdrawal.is_none() && a.latest_version.is_some()
+        {
+            ours.push(a);
+        }
+    }
+    let a = ours
+        .into_iter()
+        .max_by_key(|a| a.updated_at)
+        .ok_or(StoreError::Conflict(ConflictKind::NothingToReassess))?;
+    let mut draft = match &a.draft {
+        Some(d) => d.clone(),
+        None => {
+            let latest = verdict_version::latest_of_assessment(conn, a.id)?
+                .ok_or(StoreError::Conflict(ConflictKind::NothingToReassess))?;
+            VerdictDraft {
+                content: latest.content,
+                change_note: String::new(),
+            }
+        }
+    };
+    let what = match &s.content {
+        SubmissionContent::ToolProposal { .. } => "forslag om nytt verktøy",
+        SubmissionContent::ProductFacts { .. } => "nye produktopplysninger",
+        SubmissionContent::SubprocessorList { .. } => "ny underleverandørliste",
+    };
+    if let Some(current) = subprocessor_revision::latest_number(conn, tool_id)? {
+        let reviewed = &mut draft.content.subprocessor_revisions;
+        reviewed.retain(|r| r.tool_id != tool_id);
+        reviewed.push(ReviewedSubprocessors {
+            tool_id,
+            revision: current,
+        });
+    }
+    draft.change_note = format!(
+        "Revurdering etter innsending {} fra leverandøren ({what}, {}).",
+        s.id,
+        s.status.as_str()
+    );
+    crate::ops::assessment::replace_draft(conn, ctx, AssessmentId(a.id), &draft, None)
 }
