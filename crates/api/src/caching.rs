@@ -30,7 +30,7 @@ pub fn etag_of<T: Serialize>(value: &T) -> String {
 
 /// Does a header listing ETags (or `*`) match `etag`? Weak tags compare by
 /// their opaque part, as RFC 9110 allows for If-None-Match.
-fn list_matches(value: &str, etag: &str) -> bool {
+pub fn list_matches(value: &str, etag: &str) -> bool {
     value.split(',').map(str::trim).any(|candidate| {
         candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
     })

@@ -108,9 +108,7 @@ fn field_problem<E: std::fmt::Display + Into<serde_json::Error>>(
     {
         // A list over its cap, stopped mid-parse: the same answer the
         // validation of a parsed list would give.
-        let mut v = toolreg_core::Violations::new();
-        v.push(shorten(pointer), shorten(explain(&inner)));
-        Problem::validation(v)
+        Problem::invalid_field(shorten(pointer), shorten(explain(&inner)))
     } else {
         Problem::invalid_input(shorten(pointer), shorten(explain(&inner)))
     }

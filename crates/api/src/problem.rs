@@ -95,6 +95,13 @@ impl Problem {
         p
     }
 
+    /// 422 for one field that parses but cannot be taken.
+    pub fn invalid_field(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut v = toolreg_core::Violations::new();
+        v.push(pointer, message);
+        Self::validation(v)
+    }
+
     /// 422 listing the bad fields, at most `MAX_LISTED_ERRORS` of them.
     pub fn validation(v: toolreg_core::Violations) -> Self {
         let mut p = Problem::new(

@@ -64,21 +64,24 @@ impl Catalogue {
 /// Every catalogue version, oldest first, as compiled in.
 const SOURCES: &[&str] = &[include_str!("../../../seed-data/requirements.json")];
 
-/// The catalogue versions, oldest first. The compiled-in sources are
-/// checked by a test, so a broken one cannot ship.
-pub fn catalogues() -> Vec<Catalogue> {
-    SOURCES
-        .iter()
-        .filter_map(|s| serde_json::from_str(s).ok())
-        .collect()
+/// The catalogue versions, oldest first, parsed once. The compiled-in
+/// sources are checked by a test, so a broken one cannot ship.
+pub fn catalogues() -> &'static [Catalogue] {
+    static PARSED: std::sync::OnceLock<Vec<Catalogue>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        SOURCES
+            .iter()
+            .filter_map(|s| serde_json::from_str(s).ok())
+            .collect()
+    })
 }
 
 /// One version of the catalogue, or the newest.
-pub fn catalogue(version: Option<i32>) -> Option<Catalogue> {
-    let all = catalogues();
+pub fn catalogue(version: Option<i32>) -> Option<&'static Catalogue> {
+    let all = catalogues().iter();
     match version {
-        Some(v) => all.into_iter().find(|c| c.version == v),
-        None => all.into_iter().max_by_key(|c| c.version),
+        Some(v) => all.clone().find(|c| c.version == v),
+        None => all.max_by_key(|c| c.version),
     }
 }
 
@@ -228,13 +231,13 @@ mod tests {
             catalogue_version: 1,
             answers: vec![answer("TS-01"), answer("TS-99"), answer("TS-01")],
         };
-        let errs = input.check_against(&c).err().unwrap_or_default();
+        let errs = input.check_against(c).err().unwrap_or_default();
         let p: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
         assert_eq!(
             p,
             ["/answers/1/requirement_id", "/answers/2/requirement_id"]
         );
-        let set = AnswerSet::new(Uuid::nil(), &c, vec![]);
+        let set = AnswerSet::new(Uuid::nil(), c, vec![]);
         assert_eq!(set.unanswered.len(), c.requirements.len());
     }
 }

@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn a_vendor_with_nothing_owes_everything() {
         let c = catalogue(None).expect("catalogue");
-        let answers = AnswerSet::new(Uuid::nil(), &c, vec![]);
+        let answers = AnswerSet::new(Uuid::nil(), c, vec![]);
         let facts = ToolFacts {
             tool_id: Uuid::nil(),
             documents: vec![],
@@ -248,7 +248,7 @@ mod tests {
                 answered_at: now,
             })
             .collect();
-        let answers = AnswerSet::new(Uuid::nil(), &c, all);
+        let answers = AnswerSet::new(Uuid::nil(), c, all);
         let dpa = doc(DocumentKind::DpaTemplate, None);
         let expired = doc(DocumentKind::Certificate, Some(now - Duration::days(1)));
         let expiring = doc(DocumentKind::Certificate, Some(now + Duration::days(10)));

@@ -799,7 +799,7 @@ fn requirement_answers_replace_their_version_and_check_evidence() {
                 answer("TS-27", Answer::No, None),
             ],
         };
-        let set = ops::requirements::answer(conn, &ctx(3), t.into(), &first, &c).expect("answer");
+        let set = ops::requirements::answer(conn, &ctx(3), t.into(), &first, c).expect("answer");
         assert_eq!(set.answers.len(), 2, "{backend}");
         assert_eq!(set.unanswered.len(), c.requirements.len() - 2);
         // The whole set each time: TS-27 left out is unanswered again.
@@ -807,7 +807,7 @@ fn requirement_answers_replace_their_version_and_check_evidence() {
             catalogue_version: 1,
             answers: vec![answer("TS-01", Answer::Partly, None)],
         };
-        let set = ops::requirements::answer(conn, &ctx(4), t.into(), &second, &c).expect("answer");
+        let set = ops::requirements::answer(conn, &ctx(4), t.into(), &second, c).expect("answer");
         assert_eq!(
             set.answers
                 .iter()
@@ -843,9 +843,9 @@ fn requirement_answers_replace_their_version_and_check_evidence() {
             catalogue_version: 1,
             answers: vec![answer("TS-21", Answer::Yes, Some(foreign_doc.id))],
         };
-        let refused = ops::requirements::answer(conn, &ctx(5), t.into(), &borrowed, &c);
+        let refused = ops::requirements::answer(conn, &ctx(5), t.into(), &borrowed, c);
         assert!(matches!(refused, Err(StoreError::Invalid(_))), "{backend}");
-        let kept = ops::requirements::answers_of(conn, t.into(), &c).expect("read");
+        let kept = ops::requirements::answers_of(conn, t.into(), c).expect("read");
         assert_eq!(
             kept.answers.len(),
             1,

@@ -114,6 +114,21 @@ pub fn acting_org(
     }
 }
 
+/// A vendor acting for `vendor_id` itself (its token's `org`); 403 with
+/// `detail` for any other vendor.
+pub fn require_own_vendor(
+    conn: &mut toolreg_store::DbConnection,
+    caller: &Caller,
+    vendor_id: uuid::Uuid,
+    detail: &str,
+) -> Result<(), Problem> {
+    if acting_org(conn, caller, Role::Vendor)?.id == vendor_id {
+        Ok(())
+    } else {
+        Err(forbidden_because(detail))
+    }
+}
+
 /// A reviewer acting on an assessment: only for its own reviewer
 /// organisation.
 pub fn may_review(

@@ -63,14 +63,6 @@ fn unsupported(detail: impl Into<String>) -> Problem {
     ))
 }
 
-/// A part missing, empty, unknown or out of order: the request is
-/// well-formed but cannot be taken (422, naming the part).
-fn part_problem(part: &str, message: &str) -> Problem {
-    let mut v = toolreg_core::Violations::new();
-    v.push(format!("/{part}"), message.to_string());
-    Problem::validation(v)
-}
-
 fn malformed(detail: impl Into<String>) -> Problem {
     Problem::bad_request("malformed-multipart", "Ugyldig opplasting", detail)
 }
@@ -79,7 +71,7 @@ impl From<BlobError> for Problem {
     fn from(e: BlobError) -> Self {
         match e {
             BlobError::TooLarge { limit } => too_large(limit),
-            BlobError::Empty => part_problem("file", "filen er tom"),
+            BlobError::Empty => Problem::invalid_field("/file", "filen er tom"),
             BlobError::Unrecognised => {
                 unsupported("Innholdet er ikke et dokumentformat registeret tar imot.")
             }
@@ -284,8 +276,8 @@ async fn read_upload(
                 while let Some(chunk) = field.next().await {
                     let chunk = chunk.map_err(|e| malformed(format!("metadata: {e}")))?;
                     if bytes.len() + chunk.len() > METADATA_LIMIT {
-                        return Err(part_problem(
-                            "metadata",
+                        return Err(Problem::invalid_field(
+                            "/metadata",
                             "metadata er for stor (høyst 64 KiB)",
                         ));
                     }
@@ -295,8 +287,8 @@ async fn read_upload(
             }
             "file" if staged.is_none() => {
                 if input.is_none() {
-                    return Err(part_problem(
-                        "metadata",
+                    return Err(Problem::invalid_field(
+                        "/metadata",
                         "metadata-delen må komme før file-delen",
                     ));
                 }
@@ -335,15 +327,15 @@ async fn read_upload(
                 staged = Some(done);
             }
             other => {
-                return Err(part_problem(
-                    other,
+                return Err(Problem::invalid_field(
+                    format!("/{other}"),
                     "ukjent eller gjentatt del; send «metadata» og så «file»",
                 ))
             }
         }
     }
-    let input = input.ok_or_else(|| part_problem("metadata", "mangler"))?;
-    let staged = staged.ok_or_else(|| part_problem("file", "mangler"))?;
+    let input = input.ok_or_else(|| Problem::invalid_field("/metadata", "mangler"))?;
+    let staged = staged.ok_or_else(|| Problem::invalid_field("/file", "mangler"))?;
     let file = DocumentFile {
         filename,
         media_type: String::new(),
@@ -419,7 +411,7 @@ pub async fn document_content(
         let etag = format!("\"{}\"", d.file.sha256);
         if if_none_match
             .as_deref()
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+            .is_some_and(|v| crate::caching::list_matches(v, &etag))
         {
             return Ok((d, None));
         }

@@ -3,7 +3,7 @@
 //! reviewers and admins read them (they are what a buyer asks a vendor
 //! for, not for everyone).
 
-use crate::access::{acting_org, AsTrustedReader, AsVendor, Caller};
+use crate::access::{require_own_vendor, AsTrustedReader, AsVendor, Caller};
 use crate::blocking::with_db;
 use crate::caching::{etag_header, etag_of, json_response, CachePolicy};
 use crate::json_body::JsonBody;
@@ -25,7 +25,7 @@ pub struct CatalogueQuery {
     pub version: Option<i32>,
 }
 
-fn catalogue_or_404(version: Option<i32>) -> Result<Catalogue, Problem> {
+fn catalogue_or_404(version: Option<i32>) -> Result<&'static Catalogue, Problem> {
     catalogue(version).ok_or_else(|| {
         Problem::not_found(format!(
             "Kravkatalogen har ingen versjon {}.",
@@ -70,14 +70,12 @@ fn may_read_answers(
 
 /// Only the tool's own vendor answers for it.
 fn may_answer(conn: &mut DbConnection, caller: &Caller, vendor_id: Uuid) -> Result<(), Problem> {
-    let org = acting_org(conn, caller, Role::Vendor)?;
-    if org.id == vendor_id {
-        Ok(())
-    } else {
-        Err(crate::access::forbidden_because(
-            "Verktøyet tilhører en annen leverandør.",
-        ))
-    }
+    require_own_vendor(
+        conn,
+        caller,
+        vendor_id,
+        "Verktøyet tilhører en annen leverandør.",
+    )
 }
 
 /// A tool's answers to one catalogue version (the newest by default), and
@@ -106,7 +104,7 @@ pub async fn get_answers(
     let set = with_db(&state, move |conn| {
         let t = tool.load(conn)?;
         may_read_answers(conn, &caller, t.input.vendor_id)?;
-        Ok(ops::requirements::answers_of(conn, t.id.into(), &c)?)
+        Ok(ops::requirements::answers_of(conn, t.id.into(), c)?)
     })
     .await?;
     Ok(json_response(&req, &set, CachePolicy::Revalidate))
@@ -160,7 +158,7 @@ pub async fn put_answers(
             &ctx,
             t.id.into(),
             &input,
-            &c,
+            c,
         )?)
     })
     .await?;

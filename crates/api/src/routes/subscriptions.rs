@@ -63,9 +63,7 @@ fn visible(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> Result<Subscri
 fn check_target(state: &AppState, input: &SubscriptionInput) -> Result<(), Problem> {
     if let Channel::Webhook { url } = &input.channel {
         if let Err(refused) = state.webhook_targets.check_url(url) {
-            let mut v = toolreg_core::Violations::new();
-            v.push("/channel/url", refused.to_string());
-            return Err(Problem::validation(v));
+            return Err(Problem::invalid_field("/channel/url", refused.to_string()));
         }
     }
     Ok(())
@@ -228,12 +226,10 @@ pub async fn update_subscription(
         if matches!(input.channel, Channel::Webhook { .. })
             && subscription::secrets(conn, id, ctx.now)?.is_none()
         {
-            let mut v = toolreg_core::Violations::new();
-            v.push(
+            return Err(Problem::invalid_field(
                 "/channel",
                 "Et e-postabonnement kan ikke gjøres om til en webhook; opprett et nytt abonnement.",
-            );
-            return Err(Problem::validation(v));
+            ));
         }
         Ok(ops::subscription::update(conn, &ctx, id, &input, Some(current.version))?)
     })

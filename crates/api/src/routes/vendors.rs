@@ -130,12 +130,12 @@ pub async fn vendor_status(
     let status = with_db(&state, move |conn| {
         let p = &caller.principal;
         if !(p.has(Role::Admin) || p.has(Role::Reviewer)) {
-            let own = crate::access::acting_org(conn, &caller, Role::Vendor)?;
-            if own.id != id {
-                return Err(crate::access::forbidden_because(
-                    "En leverandør ser bare sin egen status.",
-                ));
-            }
+            crate::access::require_own_vendor(
+                conn,
+                &caller,
+                id,
+                "En leverandør ser bare sin egen status.",
+            )?;
         }
         let org = organisation::get(conn, id)?;
         if org.kind != OrganisationKind::Vendor {
@@ -144,7 +144,7 @@ pub async fn vendor_status(
         Ok(toolreg_store::ops::vendor_status::of(
             conn,
             id,
-            &catalogue,
+            catalogue,
             toolreg_store::time::now(),
         )?)
     })
