@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# HTTP benchmark: GET /api/v1/tools/{id} and GET /api/v1/tools on the sample
-# data plus N generated tools (default 50,000), 64 connections, each against
-# a ceiling route in the same binary that returns a precomputed body of the
-# same size. Writes a dated report to bench/results/.
+# HTTP benchmark: GET /api/v1/tools/{id} and GET /api/v1/tools, and the web
+# catalogue's tool page and search page with the JSON search they stand
+# beside, on the sample data plus N generated tools (default 50,000), 64
+# connections, each against a ceiling route in the same binary that returns
+# a precomputed body of the same size. The HTML tool page is also compared
+# with the JSON route of the same tool. Writes a dated report to
+# bench/results/.
 #
 #   bash bench/http.sh [TOOLS]        (DURATION=10s by default)
 set -euo pipefail
@@ -43,6 +46,15 @@ slug="tool-$(printf '%06d' $((TOOLS / 2)))"
 id="$(curl -sf "$base/api/v1/tools/$slug" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 one_bytes="$(curl -sf "$base/api/v1/tools/$id" | wc -c)"
 list_bytes="$(curl -sf "$base/api/v1/tools" | wc -c)"
+page_bytes="$(curl -sf "$base/verktoy/$slug" | wc -c)"
+# The search index follows the log: wait until it has every tool.
+for _ in $(seq 1 600); do
+    curl -fs "$base/readyz" | python3 -c 'import json,sys; s=json.load(sys.stdin)["checks"]["search"]; sys.exit(0 if s["status"]=="ok" and s["behind"]==0 else 1)' && break
+    sleep 1
+done
+query="quiz%20feide"
+search_page_bytes="$(curl -sf "$base/sok?q=$query" | wc -c)"
+search_json_bytes="$(curl -sf "$base/api/v1/search?q=$query" | wc -c)"
 
 measure() { # name url
     local out
@@ -55,6 +67,12 @@ results+=("$(measure "tool by id" "$base/api/v1/tools/$id")")
 results+=("$(measure "ceiling, $one_bytes bytes" "$base/bench/ceiling/$one_bytes")")
 results+=("$(measure "tool list (50 per page)" "$base/api/v1/tools")")
 results+=("$(measure "ceiling, $list_bytes bytes" "$base/bench/ceiling/$list_bytes")")
+results+=("$(measure "tool page, HTML (/verktoy/$slug)" "$base/verktoy/$slug")")
+results+=("$(measure "ceiling, $page_bytes bytes" "$base/bench/ceiling/$page_bytes")")
+results+=("$(measure "search page, HTML (/sok?q=quiz feide)" "$base/sok?q=$query")")
+results+=("$(measure "ceiling, $search_page_bytes bytes" "$base/bench/ceiling/$search_page_bytes")")
+results+=("$(measure "search, JSON (/api/v1/search?q=quiz feide)" "$base/api/v1/search?q=$query")")
+results+=("$(measure "ceiling, $search_json_bytes bytes" "$base/bench/ceiling/$search_json_bytes")")
 
 day="$(date -u +%Y-%m-%d)"
 report="bench/results/${day}-http.md"
@@ -63,6 +81,7 @@ mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 {
     echo "# HTTP benchmark, ${day}"
     echo
+    echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates bench ':!bench/results' || echo ' (with uncommitted changes)')."
     echo "Machine: ${cpu}, $(nproc) cores, ${mem}; $(uname -sr). Load generator (wrk, 2 threads) on the same machine."
     echo "Data: the sample data plus ${TOOLS} generated tools on the embedded default (SQLite, release build)."
     echo "${CONNECTIONS} connections, ${DURATION} per scenario. The ceiling is \`/bench/ceiling/{bytes}\` in the same"
@@ -77,6 +96,10 @@ for i, r in enumerate(rows):
     ceiling = rows[i + 1] if i % 2 == 0 else None
     ratio = f"{r['rps'] / ceiling['rps']:.2f}" if ceiling else "—"
     print(f"| {r['name']} | {r['rps']:,.0f} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | {r['non_2xx']} | {ratio} |")
+if len(rows) >= 10:
+    print()
+    print(f"HTML tool page / JSON tool route of the same tool: **{rows[4]['rps'] / rows[0]['rps']:.2f}** (aim ≥ 0.8).")
+    print(f"HTML search page / JSON search route of the same query: **{rows[6]['rps'] / rows[8]['rps']:.2f}**.")
 PY
     echo
     echo "Reproduce: \`bash bench/http.sh ${TOOLS}\`"

@@ -141,7 +141,7 @@ async fn run(args: Args) {
         let mut conn = pool.get().expect("connection");
         let org = vendor(&mut conn, "Benchmark kommune");
         let input = SubscriptionInput {
-            scope: SubscriptionScope::All,
+            scope: SubscriptionScope::All {},
             event_types: vec![],
             min_severity: Severity::Info,
             channel: Channel::Webhook { url: url.clone() },
@@ -153,7 +153,7 @@ async fn run(args: Args) {
                 toolreg_store::tables::subscription::insert(
                     conn,
                     Uuid::now_v7(),
-                    org,
+                    toolreg_store::tables::subscription::Subscriber::municipality(org),
                     &input,
                     Some(&secret),
                     now,

@@ -54,10 +54,41 @@ const TOOL_EDIT: &[Caller] = &[VendorOfTool, Reviewer, OtherReviewer, Admin];
 /// Recording a subprocessor list: reviewers of registered reviewing
 /// organisations, and admins.
 const SUBPROCESSOR_RECORDERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
-/// Subscribing: a municipality, for itself.
-const MUNICIPALITY: &[Caller] = &[Municipality];
-/// A subscription: its municipality's, and admins.
-const SUBSCRIBERS: &[Caller] = &[Municipality, Admin];
+/// Writing a subscription: a municipality, vendor or reviewer. The role is
+/// checked before the request is read and the organisation after (as for
+/// starting an assessment), so with the request here invalid (no body, no
+/// If-Match) a reviewer token of an unregistered organisation, or naming
+/// a vendor, is answered about the request, not refused.
+const SUBSCRIBING: &[Caller] = &[
+    Municipality,
+    VendorOfTool,
+    OtherVendor,
+    Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
+];
+/// Replacing one (no If-Match here): the same, and admins.
+const SUBSCRIPTION_WRITERS: &[Caller] = &[
+    Municipality,
+    VendorOfTool,
+    OtherVendor,
+    Reviewer,
+    OtherReviewer,
+    UnknownReviewer,
+    VendorAsReviewer,
+    Admin,
+];
+/// A subscription: its organisation's (another's gets 404, which is not a
+/// refusal of the route), and admins.
+const SUBSCRIBERS: &[Caller] = &[
+    Municipality,
+    VendorOfTool,
+    OtherVendor,
+    Reviewer,
+    OtherReviewer,
+    Admin,
+];
 /// Reading a tool's requirement answers: everyone signed in but other
 /// vendors.
 const ANSWER_READERS: &[Caller] = &[
@@ -507,7 +538,7 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         (
             "POST",
             "/api/v1/subscriptions",
-            MUNICIPALITY,
+            SUBSCRIBING,
             // Invalid (an empty scope): allowed callers get 422.
             Box::new(|_| {
                 http.post(url("/api/v1/subscriptions")).json(&json!({
@@ -525,7 +556,7 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         (
             "PUT",
             "/api/v1/subscriptions/{id}",
-            SUBSCRIBERS,
+            SUBSCRIPTION_WRITERS,
             // No If-Match: allowed callers get 428.
             Box::new(|_| {
                 http.put(url(&format!("/api/v1/subscriptions/{sub}")))

@@ -4,9 +4,12 @@
 //! reviewer asks for changes, the vendor revises, the reviewer accepts —
 //! and the list is the tool's next revision, announced in the event log
 //! with its diff. A tool proposal becomes a tool when accepted. Another
-//! vendor sees none of it.
+//! vendor sees none of it. Each step is a private event: the vendor and
+//! the reviewers hear of it (event log and webhooks), no one else does.
 
 use serde_json::{json, Value};
+use std::time::Duration;
+use toolreg_tests::receiver::Receiver;
 use toolreg_tests::{token, Api};
 
 fn entry(id: &str, name: &str, country: &str, mechanism: &str) -> Value {
@@ -223,4 +226,175 @@ fn an_accepted_tool_proposal_becomes_a_tool() {
     let tool: Value = api.get("/tools/kahoot-kids").json().expect("the new tool");
     assert_eq!(tool["name"], "Kahoot! Kids");
     assert_eq!(accepted["tool_id"], tool["id"]);
+}
+
+/// The types of the submission events in a list of CloudEvents.
+fn submission_events(events: &Value) -> Vec<String> {
+    events
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["type"].as_str())
+        .filter(|t| t.starts_with("no.toolreg.submission."))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn submission_steps_reach_the_vendor_and_reviewers_and_no_one_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let api = Api::start(
+        dir.path(),
+        &[
+            ("TOOLREG_RATE_LIMIT", "false"),
+            ("TOOLREG_WEBHOOK_ALLOW_HTTP", "true"),
+            ("TOOLREG_WEBHOOK_ALLOW_PRIVATE", "true"),
+        ],
+    );
+    let receiver = Receiver::start();
+    let kahoot = token(dir.path(), "kahoot-ansatt", &["vendor"], Some("997770234"));
+    let nrk = token(dir.path(), "nrk", &["vendor"], Some("976390512"));
+    let bergen = token(dir.path(), "ombud", &["municipality"], Some("964338531"));
+    let reviewer = api.drafter.clone();
+    let subscribe = |as_: &str, path: &str| -> String {
+        let created = api.created(
+            "/subscriptions",
+            as_,
+            &json!({"scope": {"kind": "all"},
+                    "channel": {"kind": "webhook", "url": receiver.url(path)}}),
+        );
+        created["id"].as_str().expect("id").to_string()
+    };
+    subscribe(&kahoot, "/kahoot");
+    subscribe(&reviewer, "/ks");
+    subscribe(&nrk, "/nrk");
+    let municipality = subscribe(&bergen, "/bergen");
+    let (_, own) = api.read("/subscriptions", &kahoot);
+    assert_eq!(own["items"][0]["subscriber_role"], "vendor", "{own}");
+    let (_, reviewers) = api.read("/subscriptions", &reviewer);
+    assert_eq!(reviewers["items"][0]["subscriber_role"], "reviewer");
+
+    // Where the log stands before the first step.
+    let mut start = 0;
+    loop {
+        let page: Value = api
+            .get(&format!("/events?after={start}&limit=200"))
+            .json()
+            .expect("events");
+        match page.as_array().and_then(|p| p.last()) {
+            Some(last) => {
+                start = last["sequence"]
+                    .as_str()
+                    .and_then(|s| s.parse().ok())
+                    .expect("sequence")
+            }
+            None => break,
+        }
+    }
+    let tool: Value = api.get("/tools/kahoot").json().expect("tool");
+    let created = api.created(
+        "/submissions",
+        &kahoot,
+        &json!({"tool_id": tool["id"], "comment": "Ny liste.",
+                "content": {"kind": "subprocessor_list", "list": {"entries": [
+                    entry("aws", "Amazon Web Services, Inc.", "US", "dpf")]}}}),
+    );
+    let path = format!("/submissions/{}", created["id"].as_str().expect("id"));
+    let vendor_org = created["vendor_org_id"]
+        .as_str()
+        .expect("vendor")
+        .to_string();
+    let step = |as_: &str, to: &str, body: Value| {
+        let r = api.send(
+            reqwest::Method::POST,
+            &format!("{path}/{to}"),
+            as_,
+            None,
+            Some(&body),
+        );
+        assert!(r.status().is_success(), "{to}: {}", r.status());
+    };
+    step(&reviewer, "comments", json!({"text": "Hvor lagres data?"}));
+    step(&kahoot, "comments", json!({"text": "I Irland."}));
+    step(
+        &reviewer,
+        "triage",
+        json!({"status": "changes_requested", "comment": "Legg til land for alle."}),
+    );
+    let steps = [
+        "no.toolreg.submission.submitted",
+        "no.toolreg.submission.commented",
+        "no.toolreg.submission.commented",
+        "no.toolreg.submission.status_changed",
+    ];
+
+    // Webhooks: the vendor and the reviewers get every step.
+    let arrived = |at: &str| -> Vec<Value> {
+        receiver
+            .received()
+            .into_iter()
+            .filter(|r| r.path == at)
+            .filter_map(|r| serde_json::from_slice(&r.body).ok())
+            .collect()
+    };
+    for at in ["/kahoot", "/ks"] {
+        receiver
+            .wait_for(Duration::from_secs(15), |_| {
+                arrived(at).len() >= steps.len()
+            })
+            .expect("every step arrives");
+        let mut got = arrived(at);
+        got.sort_by_key(|e| e["sequence"].as_str().map(str::to_string));
+        assert_eq!(submission_events(&Value::from(got.clone())), steps, "{at}");
+        let last = &got[steps.len() - 1];
+        assert_eq!(last["audience"], vendor_org.as_str(), "{last}");
+        assert_eq!(last["data"]["status"], "changes_requested");
+        assert_eq!(last["data"]["text"], "Legg til land for alle.");
+        assert!(last["data"]["links"]["submission"]
+            .as_str()
+            .is_some_and(|l| l.ends_with(&path)));
+    }
+    // The fan-out that made those made every delivery of these events at
+    // once: another vendor and a municipality got none.
+    let (_, none) = api.read(
+        &format!("/subscriptions/{municipality}/deliveries"),
+        &bergen,
+    );
+    assert_eq!(
+        none["items"],
+        json!([]),
+        "a municipality hears nothing: {none}"
+    );
+    assert!(arrived("/nrk").is_empty() && arrived("/bergen").is_empty());
+
+    // The event log: the vendor and reviewers read the steps; the public,
+    // another vendor and a municipality do not.
+    let log = |as_: Option<&str>| -> Vec<String> {
+        let mut request = api.http.get(api.url(&format!("/events?after={start}")));
+        if let Some(t) = as_ {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().expect("events");
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            response.headers().get("vary").and_then(|v| v.to_str().ok()),
+            Some("Authorization")
+        );
+        submission_events(&response.json().expect("json"))
+    };
+    assert_eq!(log(Some(&kahoot)), steps);
+    assert_eq!(log(Some(&reviewer)), steps);
+    assert_eq!(log(Some(&api.admin)), steps);
+    for outsider in [None, Some(nrk.as_str()), Some(bergen.as_str())] {
+        assert!(log(outsider).is_empty(), "{outsider:?}");
+    }
+    // Nor the public feed.
+    let feed = api
+        .http
+        .get(api.server.url("/feeds/all.atom"))
+        .send()
+        .expect("feed")
+        .text()
+        .expect("text");
+    assert!(!feed.contains("innsending"), "{feed}");
 }

@@ -63,6 +63,17 @@ pub fn respond(
     etag: String,
     policy: CachePolicy,
 ) -> HttpResponse {
+    respond_as(req, body, etag, policy, "application/json")
+}
+
+/// The same for a body of another media type (a web page).
+pub fn respond_as(
+    req: &HttpRequest,
+    body: impl Into<actix_web::web::Bytes>,
+    etag: String,
+    policy: CachePolicy,
+    media_type: &str,
+) -> HttpResponse {
     let cache_control = match policy {
         CachePolicy::Revalidate => "no-cache",
         CachePolicy::Immutable => "public, max-age=31536000, immutable",
@@ -76,7 +87,7 @@ pub fn respond(
     HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache_control))
-        .content_type("application/json")
+        .content_type(media_type)
         .body(body.into())
 }
 

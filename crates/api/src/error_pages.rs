@@ -1,6 +1,8 @@
 //! Errors actix produces on its own (wrong method, unmatched route, its
 //! extractors) arrive without our body; this turns each into a problem
-//! document so no client ever sees a bare string or an HTML page.
+//! document so no client ever sees a bare string. Answers that already
+//! carry ours — a problem document, or an error page the web catalogue
+//! rendered for people — pass as they are.
 
 use crate::problem::{Problem, PROBLEM_JSON};
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
@@ -9,11 +11,11 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::HttpResponse;
 
-fn is_problem(res: &ServiceResponse<impl MessageBody>) -> bool {
+fn is_ours(res: &ServiceResponse<impl MessageBody>) -> bool {
     res.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"))
 }
 
 fn problem_for(status: StatusCode) -> Problem {
@@ -37,7 +39,7 @@ fn problem_for(status: StatusCode) -> Problem {
 fn rewrite<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if is_problem(&res) {
+    if is_ours(&res) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

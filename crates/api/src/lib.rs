@@ -18,6 +18,7 @@ pub mod health;
 pub mod json_body;
 pub mod json_text;
 pub mod limits;
+pub mod links;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;

@@ -67,6 +67,28 @@ where
     T: serde::Serialize + 'static,
     F: FnOnce(&mut toolreg_store::DbConnection) -> Result<T, crate::Problem> + Send + 'static,
 {
+    cached_body(state, key, move |conn| {
+        let value = build(conn)?;
+        let body = serde_json::to_vec(&value).map_err(|_| crate::Problem::internal())?;
+        Ok((body, next_cursor(&value)))
+    })
+    .await
+}
+
+/// The same for any rendered body (a web page): `build` gives its bytes
+/// and, for a list, the cursor of the next page.
+pub async fn cached_body<F>(
+    state: &actix_web::web::Data<crate::AppState>,
+    key: String,
+    build: F,
+) -> Result<Cached, crate::Problem>
+where
+    F: FnOnce(
+            &mut toolreg_store::DbConnection,
+        ) -> Result<(Vec<u8>, Option<String>), crate::Problem>
+        + Send
+        + 'static,
+{
     let cache = state.cache.clone();
     // Bodies say whether a review date has passed, which changes with the
     // day and not with the store: the day is part of the key.
@@ -76,13 +98,12 @@ where
         if let Some(hit) = cache.get(&key, generation) {
             return Ok(hit);
         }
-        let value = build(conn)?;
-        let body = serde_json::to_vec(&value).map_err(|_| crate::Problem::internal())?;
+        let (body, next_cursor) = build(conn)?;
         let fresh = Cached {
             generation,
             etag: crate::caching::etag_of_bytes(&body),
             body: body.into(),
-            next_cursor: next_cursor(&value),
+            next_cursor,
         };
         cache.put(key, fresh.clone());
         Ok(fresh)

@@ -57,6 +57,15 @@ pub struct ToolBody {
     pub vendor: VendorRef,
     /// Absent when no verdict is in force (never assessed, or withdrawn).
     pub current_verdict: Option<VerdictSummary>,
+    pub links: ToolLinks,
+}
+
+/// Where people read the tool: its page in the web catalogue and its
+/// Atom feed (paths from the service's root).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ToolLinks {
+    pub page: String,
+    pub feed: String,
 }
 
 impl ToolBody {
@@ -70,6 +79,10 @@ impl ToolBody {
                 .current_verdict
                 .as_ref()
                 .map(|v| VerdictSummary::of(v, today)),
+            links: ToolLinks {
+                page: crate::links::tool_page(&view.tool.input.slug),
+                feed: crate::links::tool_feed(&view.tool.input.slug),
+            },
             tool: view.tool,
         }
     }

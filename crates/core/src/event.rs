@@ -18,6 +18,14 @@ crate::string_enum! {
         /// A bulk load (seed or import) added many facts at once; a
         /// consumer that keeps a copy (a search index) reloads.
         RegistryLoaded => "registry.loaded",
+        /// A vendor sent a submission, or a revised one (private to the
+        /// vendor and the reviewers).
+        SubmissionSubmitted => "submission.submitted",
+        /// The vendor or a reviewer commented on a submission (private).
+        SubmissionCommented => "submission.commented",
+        /// A reviewer moved a submission on: in triage, changes requested,
+        /// accepted or rejected (private).
+        SubmissionStatusChanged => "submission.status_changed",
     }
 }
 
@@ -44,6 +52,33 @@ pub struct Event {
     pub subject: String,
     pub time: DateTime<Utc>,
     pub data: serde_json::Value,
+    /// The organisation a private event is for; it is also read by the
+    /// national reviewers (who triage what vendors send) and admins. None
+    /// for a public event, which is everyone's.
+    pub private_to: Option<Uuid>,
+}
+
+/// Who reads the event log, and so which events they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventReader {
+    /// Anonymous, or no organisation: public events only.
+    Public,
+    /// Public events and those private to this organisation.
+    Organisation(Uuid),
+    /// Reviewers, admins and the service's own consumers: every event.
+    Everything,
+}
+
+impl EventReader {
+    /// Whether this reader may see an event private to `private_to`
+    /// (none: public).
+    pub fn sees(self, private_to: Option<Uuid>) -> bool {
+        match (self, private_to) {
+            (_, None) | (EventReader::Everything, _) => true,
+            (EventReader::Organisation(own), Some(org)) => own == org,
+            (EventReader::Public, Some(_)) => false,
+        }
+    }
 }
 
 /// The wire form sent to webhooks and feeds.
@@ -69,14 +104,22 @@ pub struct CloudEvent {
     /// What changed; its fields depend on the type.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
+    /// Extension, on private events only: the id of the organisation the
+    /// event is for (besides reviewers and admins). Absent: public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
 }
 
 impl Event {
-    /// The tool the event is about, from its subject (`tools/{id}`, or a
-    /// path under it); none for a bulk load.
+    /// The tool the event is about: from its subject (`tools/{id}`, or a
+    /// path under it), or for an event about something else that concerns
+    /// a tool (a submission) from `data.tool_id`; none for a bulk load or a
+    /// tool proposal.
     pub fn tool_id(&self) -> Option<Uuid> {
-        let rest = self.subject.strip_prefix("tools/")?;
-        Uuid::parse_str(rest.split('/').next()?).ok()
+        match self.subject.strip_prefix("tools/") {
+            Some(rest) => Uuid::parse_str(rest.split('/').next()?).ok(),
+            None => Uuid::parse_str(self.data.get("tool_id")?.as_str()?).ok(),
+        }
     }
 
     pub fn to_cloud_event(&self, source: &str) -> CloudEvent {
@@ -93,6 +136,7 @@ impl Event {
             // also sorts lexically.
             sequence: format!("{:020}", self.sequence),
             data: self.data.clone(),
+            audience: self.private_to.map(|org| org.to_string()),
         }
     }
 }
@@ -111,6 +155,7 @@ mod tests {
             subject: "tools/kahoot".into(),
             time: DateTime::<Utc>::UNIX_EPOCH,
             data: serde_json::json!({"version": 2}),
+            private_to: None,
         };
         let ce = serde_json::to_value(e.to_cloud_event("https://toolreg.example/api/v1"))
             .unwrap_or_default();
@@ -119,5 +164,42 @@ mod tests {
         assert_eq!(ce["sequence"], "00000000000000000042");
         assert_eq!(ce["data"]["version"], 2);
         assert!(Severity::Critical > Severity::Warning);
+        assert!(
+            ce.get("audience").is_none(),
+            "public events carry no audience"
+        );
+    }
+
+    #[test]
+    fn private_events_are_for_their_organisation_and_everything_readers() {
+        let own = Uuid::from_u128(1);
+        let other = Uuid::from_u128(2);
+        assert!(EventReader::Public.sees(None));
+        assert!(!EventReader::Public.sees(Some(own)));
+        assert!(EventReader::Organisation(own).sees(Some(own)));
+        assert!(!EventReader::Organisation(other).sees(Some(own)));
+        assert!(EventReader::Organisation(other).sees(None));
+        assert!(EventReader::Everything.sees(Some(own)));
+    }
+
+    #[test]
+    fn a_submission_event_names_its_tool_in_data() {
+        let tool = Uuid::from_u128(7);
+        let e = Event {
+            id: Uuid::nil(),
+            sequence: 1,
+            event_type: EventType::SubmissionCommented,
+            severity: Severity::Info,
+            subject: "submissions/0190".into(),
+            time: DateTime::<Utc>::UNIX_EPOCH,
+            data: serde_json::json!({"tool_id": tool.to_string()}),
+            private_to: Some(Uuid::from_u128(1)),
+        };
+        assert_eq!(e.tool_id(), Some(tool));
+        let ce = e.to_cloud_event("/api/v1");
+        assert_eq!(
+            ce.audience.as_deref(),
+            Some(Uuid::from_u128(1).to_string().as_str())
+        );
     }
 }

@@ -49,6 +49,17 @@ impl SubmissionStatus {
         )
     }
 
+    /// What a submission in this status is, in Norwegian, after "er".
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            SubmissionStatus::Submitted => "sendt inn",
+            SubmissionStatus::InTriage => "til behandling",
+            SubmissionStatus::ChangesRequested => "sendt tilbake med ønske om endringer",
+            SubmissionStatus::Accepted => "godtatt",
+            SubmissionStatus::Rejected => "avvist",
+        }
+    }
+
     pub fn is_closed(self) -> bool {
         matches!(
             self,
@@ -86,7 +97,38 @@ pub enum SubmissionContent {
     SubprocessorList { list: SubprocessorRevisionInput },
 }
 
+impl SubmissionKind {
+    /// What is submitted, in Norwegian.
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            SubmissionKind::ToolProposal => "forslag om nytt verktøy",
+            SubmissionKind::ProductFacts => "produktopplysninger",
+            SubmissionKind::SubprocessorList => "underleverandørliste",
+        }
+    }
+}
+
+impl Party {
+    /// Who wrote, in Norwegian.
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Party::Vendor => "leverandøren",
+            Party::Reviewer => "vurdereren",
+        }
+    }
+}
+
 impl SubmissionContent {
+    /// The tool's name, where the content carries the tool's facts.
+    pub fn tool_name(&self) -> Option<&str> {
+        match self {
+            SubmissionContent::ToolProposal { tool } | SubmissionContent::ProductFacts { tool } => {
+                Some(&tool.name)
+            }
+            SubmissionContent::SubprocessorList { .. } => None,
+        }
+    }
+
     pub fn kind(&self) -> SubmissionKind {
         match self {
             SubmissionContent::ToolProposal { .. } => SubmissionKind::ToolProposal,

@@ -2,7 +2,7 @@
 //! vendors or categories, of some event types, from a severity up, by
 //! webhook or e-mail.
 
-use crate::event::{EventType, Severity};
+use crate::event::{EventReader, EventType, Severity};
 use crate::validation::{check_web_url, Validate, Violations};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,20 @@ pub enum SubscriptionScope {
     /// Every tool in one of these categories.
     Categories { categories: Vec<String> },
     /// Every tool.
-    All,
+    // A struct variant, not a unit one: serde ignores unknown fields next
+    // to the tag of a unit variant even under `deny_unknown_fields`.
+    All {},
+}
+
+crate::string_enum! {
+    /// The capacity an organisation subscribes in, which decides the
+    /// private events it hears of: a reviewer every one (they triage what
+    /// vendors send), a vendor or a municipality its own organisation's.
+    pub enum SubscriberRole {
+        Municipality => "municipality",
+        Vendor => "vendor",
+        Reviewer => "reviewer",
+    }
 }
 
 crate::string_enum! {
@@ -144,7 +157,7 @@ impl Validate for SubscriptionInput {
                 Some(ids.len())
             }
             SubscriptionScope::Categories { categories } => Some(categories.len()),
-            SubscriptionScope::All => None,
+            SubscriptionScope::All {} => None,
         };
         match count {
             Some(0) => out.push(
@@ -205,7 +218,7 @@ impl SubscriptionInput {
     /// Whether a tool is in scope.
     pub fn covers(&self, tool: &ToolInScope) -> bool {
         match &self.scope {
-            SubscriptionScope::All => true,
+            SubscriptionScope::All {} => true,
             SubscriptionScope::Tools { ids } => ids.contains(&tool.id),
             SubscriptionScope::Vendors { ids } => ids.contains(&tool.vendor_id),
             SubscriptionScope::Categories { categories } => {
@@ -228,6 +241,9 @@ pub struct ToolInScope {
 pub struct Subscription {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// In which capacity the organisation subscribed (from the token that
+    /// created it).
+    pub subscriber_role: SubscriberRole,
     #[serde(flatten)]
     pub input: SubscriptionInput,
     pub status: SubscriptionStatus,
@@ -241,6 +257,18 @@ pub struct Subscription {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Subscription {
+    /// Which events this subscription may hear of.
+    pub fn event_reader(&self) -> EventReader {
+        match self.subscriber_role {
+            SubscriberRole::Reviewer => EventReader::Everything,
+            SubscriberRole::Municipality | SubscriberRole::Vendor => {
+                EventReader::Organisation(self.organisation_id)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ fn scope_covers_tools_vendors_and_categories() {
     };
     let mut s = sub();
     for (scope, covered) in [
-        (SubscriptionScope::All, true),
+        (SubscriptionScope::All {}, true),
         (
             SubscriptionScope::Tools {
                 ids: vec![Uuid::from_u128(1)],
@@ -94,7 +94,7 @@ fn names_every_bad_field() {
     s.channel = Channel::Webhook {
         url: "not a url".into(),
     };
-    s.scope = SubscriptionScope::All;
+    s.scope = SubscriptionScope::All {};
     let errs = s.validate().err().unwrap_or_default();
     let p: Vec<&str> = errs.iter().map(|v| v.pointer.as_str()).collect();
     assert_eq!(p, ["/channel/url"]);
@@ -160,5 +160,29 @@ fn digests_wait_for_the_next_digest_hour() {
     assert_eq!(
         Digest::Weekly.due(at("2026-11-30T05:00:01Z")),
         at("2026-12-07T05:00:00Z")
+    );
+}
+
+#[test]
+fn every_scope_refuses_fields_it_does_not_have() {
+    // Schemathesis found `{"kind": "all", "x": 42}` accepted: a unit
+    // variant let unknown fields through.
+    let all: Result<SubscriptionScope, _> = serde_json::from_str(r#"{"kind": "all"}"#);
+    assert_eq!(all.ok(), Some(SubscriptionScope::All {}));
+    for body in [
+        r#"{"kind": "all", "x-unknown": 42}"#,
+        r#"{"kind": "tools", "ids": [], "x-unknown": 42}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<SubscriptionScope>(body).is_err(),
+            "{body} was accepted"
+        );
+    }
+    assert_eq!(
+        serde_json::to_string(&SubscriptionScope::All {})
+            .ok()
+            .as_deref(),
+        Some(r#"{"kind":"all"}"#),
+        "the wire form is unchanged"
     );
 }

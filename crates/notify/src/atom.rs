@@ -81,6 +81,7 @@ mod tests {
             subject: "tools/x".into(),
             time: DateTime::<Utc>::UNIX_EPOCH,
             data: json!({}),
+            private_to: None,
         };
         let entries = [(e, Some("Tom & Jerry <Quiz>\u{1}".to_string()))];
         let xml = render(&Feed {

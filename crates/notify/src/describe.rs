@@ -5,6 +5,7 @@
 use serde_json::Value;
 use toolreg_core::diff::VerdictDiff;
 use toolreg_core::event::{Event, EventType, Severity};
+use toolreg_core::submission::{Party, SubmissionKind, SubmissionStatus};
 use toolreg_core::subprocessor_diff::SubprocessorDiff;
 use toolreg_core::verdict::VerdictLevel;
 
@@ -64,7 +65,39 @@ pub fn headline(event: &Event, name: Option<&str>) -> String {
             }
         }
         EventType::RegistryLoaded => "Registeret er lastet inn på nytt".to_string(),
+        EventType::SubmissionSubmitted => {
+            let kind = submission_kind(data);
+            if data.get("revised").and_then(Value::as_bool) == Some(true) {
+                format!("Revidert innsending for {tool}: {kind}")
+            } else {
+                format!("Ny innsending for {tool}: {kind}")
+            }
+        }
+        EventType::SubmissionCommented => {
+            let party = data
+                .get("party")
+                .and_then(Value::as_str)
+                .and_then(|p| p.parse::<Party>().ok())
+                .map_or("noen", Party::label_nb);
+            format!("Ny kommentar fra {party} på innsendingen for {tool}")
+        }
+        EventType::SubmissionStatusChanged => {
+            let status = data
+                .get("status")
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse::<SubmissionStatus>().ok())
+                .map_or("endret", SubmissionStatus::label_nb);
+            format!("Innsendingen for {tool} er {status}")
+        }
     }
+}
+
+/// What a submission event's submission holds, in Norwegian.
+fn submission_kind(data: &Value) -> &'static str {
+    data.get("kind")
+        .and_then(Value::as_str)
+        .and_then(|k| k.parse::<SubmissionKind>().ok())
+        .map_or("opplysninger", SubmissionKind::label_nb)
 }
 
 /// A sentence of detail: the change note, the reason, what changed.
@@ -89,6 +122,23 @@ pub fn detail(event: &Event) -> String {
             "Leverandøren må sende inn et gyldig dokument; sjekk om avtalen deres bygger på det."
                 .to_string(),
         ),
+        EventType::SubmissionSubmitted
+        | EventType::SubmissionCommented
+        | EventType::SubmissionStatusChanged => {
+            // Told to the vendor and the reviewers, not to municipalities:
+            // their words, and whose move it is.
+            let said = text("text")
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("«{t}» "))
+                .unwrap_or_default();
+            let next = match data.get("status").and_then(Value::as_str) {
+                Some("changes_requested") => "Leverandøren sender en revidert innsending.",
+                Some("accepted") => "Innsendingen er tatt inn i registeret.",
+                Some("rejected") => "Innsendingen er avsluttet.",
+                _ => "En vurderer følger den opp.",
+            };
+            return format!("{said}{next}");
+        }
         _ => None,
     };
     match what {
@@ -202,7 +252,45 @@ mod tests {
             subject: "tools/x".into(),
             time: DateTime::<Utc>::UNIX_EPOCH,
             data,
+            private_to: None,
         }
+    }
+
+    #[test]
+    fn submission_steps_say_who_did_what_in_norwegian() {
+        let sent = event(
+            EventType::SubmissionSubmitted,
+            Severity::Info,
+            json!({"kind": "subprocessor_list", "revised": false, "text": null}),
+        );
+        assert_eq!(
+            headline(&sent, Some("Kahoot!")),
+            "Ny innsending for Kahoot!: underleverandørliste"
+        );
+        assert_eq!(detail(&sent), "En vurderer følger den opp.");
+        let said = event(
+            EventType::SubmissionCommented,
+            Severity::Info,
+            json!({"party": "reviewer", "text": "Hvor lagres data?"}),
+        );
+        assert_eq!(
+            headline(&said, Some("Kahoot!")),
+            "Ny kommentar fra vurdereren på innsendingen for Kahoot!"
+        );
+        assert!(detail(&said).starts_with("«Hvor lagres data?»"));
+        let back = event(
+            EventType::SubmissionStatusChanged,
+            Severity::Warning,
+            json!({"status": "changes_requested", "name": "Salaby", "text": "Mangler land."}),
+        );
+        assert_eq!(
+            headline(&back, None),
+            "Innsendingen for Salaby er sendt tilbake med ønske om endringer"
+        );
+        assert_eq!(
+            detail(&back),
+            "«Mangler land.» Leverandøren sender en revidert innsending."
+        );
     }
 
     #[test]

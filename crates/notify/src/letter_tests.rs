@@ -14,6 +14,7 @@ fn event(sequence: i64, tool: Uuid, event_type: EventType, data: Value) -> Event
         subject: format!("tools/{tool}"),
         time: DateTime::<Utc>::UNIX_EPOCH,
         data,
+        private_to: None,
     }
 }
 

@@ -26,8 +26,12 @@ pub fn links(event: &Event, base: &ApiBase) -> Value {
     let base = base.as_str();
     let data = &event.data;
     let mut links = serde_json::Map::new();
-    links.insert("tool".into(), json!(format!("{base}/{}", event.subject)));
     let tool = event.tool_id().map(|id| id.to_string()).unwrap_or_default();
+    if event.subject.starts_with("tools/") {
+        links.insert("tool".into(), json!(format!("{base}/{}", event.subject)));
+    } else if !tool.is_empty() {
+        links.insert("tool".into(), json!(format!("{base}/tools/{tool}")));
+    }
     let int = |key: &str| data.get(key).and_then(Value::as_i64);
     match event.event_type {
         EventType::VerdictPublished => {
@@ -71,6 +75,14 @@ pub fn links(event: &Event, base: &ApiBase) -> Value {
             if let Some(doc) = data.get("document_id").and_then(Value::as_str) {
                 links.insert("document".into(), json!(format!("{base}/documents/{doc}")));
             }
+        }
+        EventType::SubmissionSubmitted
+        | EventType::SubmissionCommented
+        | EventType::SubmissionStatusChanged => {
+            links.insert(
+                "submission".into(),
+                json!(format!("{base}/{}", event.subject)),
+            );
         }
         EventType::ToolCreated | EventType::ToolUpdated | EventType::RegistryLoaded => {}
     }
@@ -119,6 +131,7 @@ mod tests {
             subject: "tools/0190f3a2-7c1e-7000-8000-000000000001".into(),
             time: DateTime::<Utc>::UNIX_EPOCH,
             data,
+            private_to: None,
         }
     }
 
@@ -160,5 +173,29 @@ mod tests {
             links(&second, &base)["diff"],
             "https://toolreg.example/api/v1/tools/0190f3a2-7c1e-7000-8000-000000000001/subprocessors/diff?from=1&to=2"
         );
+    }
+
+    #[test]
+    fn a_submission_event_links_the_submission_its_tool_and_its_audience() {
+        let base = ApiBase::new("https://toolreg.example");
+        let mut e = event(
+            EventType::SubmissionCommented,
+            json!({"tool_id": "0190f3a2-7c1e-7000-8000-000000000001", "party": "reviewer"}),
+        );
+        e.subject = "submissions/0190f3a2-7c1e-7000-8000-0000000000aa".into();
+        e.private_to = Some(Uuid::from_u128(5));
+        let body: Value = serde_json::from_slice(&event_body(&e, &base)).expect("json");
+        assert_eq!(
+            body["data"]["links"]["submission"],
+            "https://toolreg.example/api/v1/submissions/0190f3a2-7c1e-7000-8000-0000000000aa"
+        );
+        assert_eq!(
+            body["data"]["links"]["tool"],
+            "https://toolreg.example/api/v1/tools/0190f3a2-7c1e-7000-8000-000000000001"
+        );
+        assert_eq!(body["audience"], Uuid::from_u128(5).to_string());
+        // A proposal names no tool yet: no tool link.
+        e.data = json!({"party": "vendor"});
+        assert!(links(&e, &base).get("tool").is_none());
     }
 }

@@ -25,6 +25,7 @@ use toolreg_notify::webhook::{Timeouts, WebhookSender};
 use toolreg_notify::worker::{DeliveryWorker, WorkerConfig};
 use toolreg_store::ops;
 use toolreg_store::ops::fanout;
+use toolreg_store::tables::subscription::Subscriber;
 use toolreg_store::tables::{delivery, subscription};
 use toolreg_store::test_fixtures::{ctx, ctx_by, draft, drafted_dpia, tool, vendor};
 use toolreg_store::test_support::TestDb;
@@ -62,7 +63,7 @@ impl Setup {
 
     fn subscribe(&self, channel: Channel) -> Uuid {
         let input = SubscriptionInput {
-            scope: SubscriptionScope::All,
+            scope: SubscriptionScope::All {},
             event_types: vec![],
             min_severity: Severity::Info,
             channel,
@@ -73,7 +74,7 @@ impl Setup {
             &mut self.conn(),
             &ctx(2),
             Uuid::now_v7(),
-            self.org,
+            Subscriber::municipality(self.org),
             &input,
             secret.as_ref().map(|s| s.expose()).as_deref(),
         )

@@ -59,7 +59,7 @@ impl Setup {
         fanout::step(&mut conn, toolreg_store::time::now(), 100).expect("start");
         let secret = SigningSecret::generate().expect("secret");
         let input = SubscriptionInput {
-            scope: SubscriptionScope::All,
+            scope: SubscriptionScope::All {},
             event_types: vec![],
             min_severity: Severity::Info,
             channel: Channel::Webhook {
@@ -70,7 +70,7 @@ impl Setup {
             &mut conn,
             &ctx(2),
             Uuid::now_v7(),
-            vendor,
+            toolreg_store::tables::subscription::Subscriber::municipality(vendor),
             &input,
             Some(&secret.expose()),
         )

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use toolreg_core::event::{Event, EventType};
+use toolreg_core::event::{Event, EventReader, EventType};
 use toolreg_store::tables::event;
 use toolreg_store::DbPool;
 use uuid::Uuid;
@@ -84,7 +84,7 @@ impl<I: SearchIndex> Indexer<I> {
             done.last_sequence = from;
             let events = {
                 let mut conn = self.pool.get().map_err(toolreg_store::StoreError::from)?;
-                event::list_after(&mut conn, from, EVENTS_PER_STEP)?
+                event::list_after(&mut conn, from, EVENTS_PER_STEP, EventReader::Everything)?
             };
             let Some(last) = events.last().map(|e| e.sequence) else {
                 return Ok(done);

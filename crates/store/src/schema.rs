@@ -109,6 +109,7 @@ diesel::table! {
         subject -> Text,
         time -> Timestamp,
         data -> Text,
+        private_to -> Nullable<Text>,
     }
 }
 
@@ -128,6 +129,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        subscriber_role -> Text,
     }
 }
 

@@ -3,12 +3,15 @@
 
 use chrono::Duration;
 use toolreg_core::delivery::{AttemptOutcome, DeliveryStatus};
-use toolreg_core::event::Severity;
+use toolreg_core::event::{EventReader, EventType, Severity};
+use toolreg_core::submission::{Party, SubmissionContent, SubmissionInput, SubmissionStatus};
 use toolreg_core::subscription::{
-    Channel, Digest, SubscriptionInput, SubscriptionScope, SubscriptionStatus,
+    Channel, Digest, SubscriberRole, SubscriptionInput, SubscriptionScope, SubscriptionStatus,
 };
+use toolreg_store::ops;
 use toolreg_store::ops::fanout::{self, FanOut};
 use toolreg_store::ops::subscription as subscriptions;
+use toolreg_store::tables::subscription::Subscriber;
 use toolreg_store::tables::{audit, delivery, event, subscription};
 use toolreg_store::test_fixtures::*;
 use toolreg_store::test_support::TestDb;
@@ -36,11 +39,22 @@ fn webhook(scope: SubscriptionScope) -> SubscriptionInput {
 }
 
 fn subscribe(conn: &mut DbConnection, org: Uuid, input: SubscriptionInput) -> Uuid {
+    subscribe_as(conn, Subscriber::municipality(org), input)
+}
+
+fn in_role(organisation_id: Uuid, role: SubscriberRole) -> Subscriber {
+    Subscriber {
+        organisation_id,
+        role,
+    }
+}
+
+fn subscribe_as(conn: &mut DbConnection, subscriber: Subscriber, input: SubscriptionInput) -> Uuid {
     subscriptions::create(
         conn,
         &ctx(2),
         Uuid::now_v7(),
-        org,
+        subscriber,
         &input,
         Some("whsec_c2VjcmV0"),
     )
@@ -72,7 +86,7 @@ fn fan_out_matches_scope_type_and_severity_and_moves_with_its_deliveries() {
             "{backend}: starts at the end of the log"
         );
         let a = tool(conn, "tool-a", kommune);
-        let all = subscribe(conn, kommune, webhook(SubscriptionScope::All));
+        let all = subscribe(conn, kommune, webhook(SubscriptionScope::All {}));
         let by_vendor = subscribe(
             conn,
             kommune,
@@ -83,10 +97,10 @@ fn fan_out_matches_scope_type_and_severity_and_moves_with_its_deliveries() {
             kommune,
             webhook(SubscriptionScope::Tools { ids: vec![a] }),
         );
-        let mut critical = webhook(SubscriptionScope::All);
+        let mut critical = webhook(SubscriptionScope::All {});
         critical.min_severity = Severity::Critical;
         subscribe(conn, kommune, critical);
-        let paused = subscribe(conn, kommune, webhook(SubscriptionScope::All));
+        let paused = subscribe(conn, kommune, webhook(SubscriptionScope::All {}));
         subscriptions::set_status(
             conn,
             &ctx(2),
@@ -96,7 +110,7 @@ fn fan_out_matches_scope_type_and_severity_and_moves_with_its_deliveries() {
             None,
         )
         .expect("pause");
-        let deleted = subscribe(conn, kommune, webhook(SubscriptionScope::All));
+        let deleted = subscribe(conn, kommune, webhook(SubscriptionScope::All {}));
         subscriptions::set_status(
             conn,
             &ctx(2),
@@ -235,6 +249,134 @@ fn fan_out_matches_scope_type_and_severity_and_moves_with_its_deliveries() {
     });
 }
 
+fn delivered(conn: &mut DbConnection, sub: Uuid) -> usize {
+    delivery::list_for_subscription(conn, sub, &PageRequest::first(50))
+        .expect("list")
+        .items
+        .len()
+}
+
+#[test]
+fn private_events_reach_their_organisation_and_reviewers_only() {
+    each_backend(|conn, backend| {
+        let v = vendor(conn, "Book Creator Ltd");
+        let other_vendor = vendor(conn, "Creaza AS");
+        let kommune = vendor(conn, "Oslo kommune");
+        let ks = reviewer(conn);
+        let t = tool(conn, "book-creator", v);
+        fanout::step(conn, at(2), 100).expect("start the consumer");
+        let own = subscribe_as(
+            conn,
+            in_role(v, SubscriberRole::Vendor),
+            webhook(SubscriptionScope::All {}),
+        );
+        let foreign = subscribe_as(
+            conn,
+            in_role(other_vendor, SubscriberRole::Vendor),
+            webhook(SubscriptionScope::All {}),
+        );
+        let reviewing = subscribe_as(
+            conn,
+            in_role(ks, SubscriberRole::Reviewer),
+            webhook(SubscriptionScope::All {}),
+        );
+        let reviewing_the_tool = subscribe_as(
+            conn,
+            in_role(ks, SubscriberRole::Reviewer),
+            webhook(SubscriptionScope::Tools { ids: vec![t] }),
+        );
+        // A municipality following the very tool hears nothing of what
+        // its vendor sends in.
+        let municipality = subscribe(
+            conn,
+            kommune,
+            webhook(SubscriptionScope::Tools { ids: vec![t] }),
+        );
+        let municipality_all = subscribe(conn, kommune, webhook(SubscriptionScope::All {}));
+
+        let facts = SubmissionInput {
+            tool_id: Some(t),
+            content: SubmissionContent::ProductFacts {
+                tool: tool_input("book-creator", "Book Creator", v),
+            },
+            comment: "Nye innloggingsmåter.".into(),
+        };
+        let s = ops::submission::create(conn, &ctx_by("vendor", 3), Uuid::now_v7(), v, &facts)
+            .expect("submission");
+        ops::submission::add_comment(conn, &ctx_by("rev", 3), s.id, Party::Reviewer, "Hvilke?")
+            .expect("comment");
+        ops::submission::triage(
+            conn,
+            &ctx_by("rev", 3),
+            s.id,
+            SubmissionStatus::ChangesRequested,
+            "Skriv hvilke.",
+        )
+        .expect("triage");
+        // A proposal is about no tool yet: only subscriptions to every tool.
+        let proposal = SubmissionInput {
+            tool_id: None,
+            content: SubmissionContent::ToolProposal {
+                tool: tool_input("book-creator-2", "Book Creator 2", v),
+            },
+            comment: String::new(),
+        };
+        ops::submission::create(conn, &ctx_by("vendor", 3), Uuid::now_v7(), v, &proposal)
+            .expect("proposal");
+
+        let log = event::list_after(conn, 0, 100, EventReader::Everything).expect("events");
+        let private: Vec<_> = log.iter().filter(|e| e.private_to.is_some()).collect();
+        assert_eq!(
+            private.iter().map(|e| e.event_type).collect::<Vec<_>>(),
+            [
+                EventType::SubmissionSubmitted,
+                EventType::SubmissionCommented,
+                EventType::SubmissionStatusChanged,
+                EventType::SubmissionSubmitted
+            ],
+            "{backend}"
+        );
+        assert!(private.iter().all(|e| e.private_to == Some(v)));
+        assert_eq!(private[2].severity, Severity::Warning, "changes requested");
+        assert_eq!(private[2].data["text"], "Skriv hvilke.");
+        assert_eq!(private[2].tool_id(), Some(t));
+        assert_eq!(private[3].tool_id(), None, "{backend}: a proposal");
+        // The log as each reader sees it.
+        let seen = |conn: &mut DbConnection, reader| {
+            event::list_after(conn, 0, 100, reader)
+                .expect("events")
+                .iter()
+                .filter(|e| e.private_to.is_some())
+                .count()
+        };
+        assert_eq!(seen(conn, EventReader::Public), 0, "{backend}");
+        assert_eq!(seen(conn, EventReader::Organisation(other_vendor)), 0);
+        assert_eq!(seen(conn, EventReader::Organisation(v)), 4);
+        let public_feed = event::list_recent(conn, None, Severity::Info, 100).expect("recent");
+        assert!(
+            public_feed.iter().all(|e| e.private_to.is_none()),
+            "{backend}: feeds are public"
+        );
+
+        let step = fanout::step(conn, at(3), 100).expect("step");
+        assert_eq!(step.events, 4, "{backend}");
+        for (sub, n, who) in [
+            (own, 4, "the vendor itself"),
+            (reviewing, 4, "a reviewer of everything"),
+            (
+                reviewing_the_tool,
+                3,
+                "a reviewer of the tool: not the proposal",
+            ),
+            (foreign, 0, "another vendor"),
+            (municipality, 0, "a municipality following the tool"),
+            (municipality_all, 0, "a municipality following everything"),
+        ] {
+            assert_eq!(delivered(conn, sub), n, "{backend}: {who}");
+        }
+    });
+}
+
 #[test]
 fn subscriptions_change_by_version_rotate_secrets_and_are_audited() {
     each_backend(|conn, backend| {
@@ -251,8 +393,15 @@ fn subscriptions_change_by_version_rotate_secrets_and_are_audited() {
             },
         };
         let id = Uuid::now_v7();
-        let created =
-            subscriptions::create(conn, &ctx(1), id, kommune, &email, None).expect("create");
+        let created = subscriptions::create(
+            conn,
+            &ctx(1),
+            id,
+            Subscriber::municipality(kommune),
+            &email,
+            None,
+        )
+        .expect("create");
         assert_eq!(
             (created.version, created.status),
             (1, SubscriptionStatus::Active)
@@ -263,7 +412,7 @@ fn subscriptions_change_by_version_rotate_secrets_and_are_audited() {
             "{backend}: e-mail has no secret"
         );
 
-        let hook = webhook(SubscriptionScope::All);
+        let hook = webhook(SubscriptionScope::All {});
         assert!(matches!(
             subscriptions::update(conn, &ctx(2), id, &hook, Some(7)),
             Err(StoreError::Stale)
@@ -271,7 +420,7 @@ fn subscriptions_change_by_version_rotate_secrets_and_are_audited() {
         let updated = subscriptions::update(conn, &ctx(2), id, &hook, Some(1)).expect("update");
         assert_eq!((updated.version, &updated.input), (2, &hook), "{backend}");
 
-        let w = subscribe(conn, kommune, webhook(SubscriptionScope::All));
+        let w = subscribe(conn, kommune, webhook(SubscriptionScope::All {}));
         let rotated =
             subscriptions::rotate_secret(conn, &ctx(3), w, "whsec_bmV3", at(4)).expect("rotate");
         assert_eq!(rotated.previous_secret_expires_at, Some(at(4)));

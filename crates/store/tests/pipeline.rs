@@ -5,7 +5,7 @@
 
 use toolreg_core::assessment::{AssessmentInput, AssessmentKind};
 use toolreg_core::change::Target;
-use toolreg_core::event::{EventType, Severity};
+use toolreg_core::event::{EventReader, EventType, Severity};
 use toolreg_core::organisation::{OrganisationInput, OrganisationKind};
 use toolreg_core::subprocessor::{
     SubprocessorEntry, SubprocessorRevisionInput, SubprocessorRole, TransferMechanism,
@@ -42,7 +42,7 @@ fn recorded<T>(
         .into_iter()
         .map(|e| (e.action, e.target))
         .collect();
-    let events = event::list_after(conn, events_before, 100)
+    let events = event::list_after(conn, events_before, 100, EventReader::Everything)
         .expect("events")
         .into_iter()
         .map(|e| (e.event_type, e.severity, e.subject))
@@ -148,7 +148,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
             [(EventType::ToolUpdated, Severity::Info, tool_path.clone())],
             "{backend}"
         );
-        let updated = event::list_after(conn, 0, 100).expect("events");
+        let updated = event::list_after(conn, 0, 100, EventReader::Everything).expect("events");
         let last = updated.last().expect("an event");
         assert_eq!(last.data["changed_fields"], serde_json::json!(["summary"]));
 
@@ -308,7 +308,7 @@ fn every_writer_records_its_audit_entry_events_facets_and_generation() {
         );
         let under_tool = audit::list(conn, Some(&tool_path), 0, 100).expect("audit");
         assert_eq!(under_tool.len(), 3, "{backend}: create, update, revision");
-        let tool_events = event::list_after(conn, 0, 100)
+        let tool_events = event::list_after(conn, 0, 100, EventReader::Everything)
             .expect("events")
             .into_iter()
             .filter(|e| e.subject == tool_path)

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
+use toolreg_core::event::EventReader;
 use toolreg_core::organisation::OrganisationKind;
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_store::seed::{self, seed_id, SeedFiles, SeedSet};
@@ -38,7 +39,7 @@ fn sample_data_loads_once_on_every_backend() {
         assert_eq!(trail[0].action, "bulk.load", "{backend}");
         assert_eq!(trail.len(), 1 + first.inserted.verdicts, "{backend}");
         assert!(trail[1..].iter().all(|e| e.action == "assessment.publish"));
-        let events = event::list_after(&mut conn, 0, 100).expect("events");
+        let events = event::list_after(&mut conn, 0, 100, EventReader::Everything).expect("events");
         assert_eq!(events.len(), 1, "{backend}");
         assert_eq!(events[0].event_type.as_str(), "registry.loaded");
         assert_eq!(events[0].data["tools"], first.inserted.tools);

@@ -4,7 +4,7 @@
 use diesel::connection::SimpleConnection;
 use toolreg_core::assessment::{AssessmentInput, AssessmentKind, AssessmentStatus};
 use toolreg_core::document::{DocumentFile, DocumentInput, DocumentKind, Visibility};
-use toolreg_core::event::{EventType, Severity};
+use toolreg_core::event::{EventReader, EventType, Severity};
 use toolreg_core::organisation::{OrganisationInput, OrganisationKind};
 use toolreg_core::submission::{Party, SubmissionContent, SubmissionInput, SubmissionStatus};
 use toolreg_core::subprocessor::{
@@ -442,7 +442,7 @@ fn verdicts_are_versioned_queryable_as_of_and_withdrawable() {
 
         // The log has one event per public change, in order, with severity
         // by the rules of the event log.
-        let events = event::list_after(conn, 0, 100).expect("events");
+        let events = event::list_after(conn, 0, 100, EventReader::Everything).expect("events");
         let kinds: Vec<(EventType, Severity)> =
             events.iter().map(|e| (e.event_type, e.severity)).collect();
         assert_eq!(
@@ -909,7 +909,7 @@ fn expiring_documents_are_announced_once_per_stage_and_tool() {
         let from = event::last_sequence(conn).expect("last");
         let given = ops::document::announce_expiring(conn, &ctx(5), at(5)).expect("announce");
         assert_eq!(given, 2, "{backend}");
-        let events = event::list_after(conn, from, 100).expect("events");
+        let events = event::list_after(conn, from, 100, EventReader::Everything).expect("events");
         let summary: Vec<(String, String, Option<String>)> = events
             .iter()
             .map(|e| {
@@ -948,7 +948,7 @@ fn expiring_documents_are_announced_once_per_stage_and_tool() {
             1,
             "{backend}"
         );
-        let later = event::list_after(conn, from, 100).expect("events");
+        let later = event::list_after(conn, from, 100, EventReader::Everything).expect("events");
         assert_eq!(later.len(), 1);
         assert_eq!(later[0].severity, toolreg_core::event::Severity::Critical);
     });

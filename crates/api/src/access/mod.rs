@@ -47,9 +47,10 @@ impl Caller {
             Who::ReviewersAndAdmins => {
                 self.principal.has(Role::Reviewer) || self.principal.has(Role::Admin)
             }
-            Who::Municipality => self.principal.has(Role::Municipality),
-            Who::MunicipalitiesAndAdmins => {
-                self.principal.has(Role::Municipality) || self.principal.has(Role::Admin)
+            Who::Subscriber => SUBSCRIBER_ROLES.iter().any(|r| self.principal.has(*r)),
+            Who::SubscribersAndAdmins => {
+                SUBSCRIBER_ROLES.iter().any(|r| self.principal.has(*r))
+                    || self.principal.has(Role::Admin)
             }
             Who::Vendor => self.principal.has(Role::Vendor),
             Who::TrustedReaders => [
@@ -78,6 +79,9 @@ impl Caller {
             && self.principal.org() == org_number
     }
 }
+
+/// The roles that subscribe to changes, each for its own organisation.
+pub const SUBSCRIBER_ROLES: [Role; 3] = [Role::Reviewer, Role::Vendor, Role::Municipality];
 
 /// The organisation a caller acts for in `role`: the one whose number is
 /// the token's `org` claim, registered here, and of a kind that can hold
@@ -318,14 +322,16 @@ rule_extractor!(
     Who::Vendor
 );
 rule_extractor!(
-    /// A municipality (or county), for its own organisation.
-    AsMunicipality,
-    Who::Municipality
+    /// A municipality, vendor or reviewer, subscribing for its own
+    /// organisation.
+    AsSubscriber,
+    Who::Subscriber
 );
 rule_extractor!(
-    /// A municipality for its own organisation's things, or an admin for all.
-    AsMunicipalityOrAdmin,
-    Who::MunicipalitiesAndAdmins
+    /// A subscriber for its own organisation's subscriptions, or an admin
+    /// for all.
+    AsSubscriberOrAdmin,
+    Who::SubscribersAndAdmins
 );
 
 /// Who may call a route: the one vocabulary of the access rules, documented
@@ -339,10 +345,11 @@ pub enum Who {
     ToolEditors,
     /// Reviewers and admins.
     ReviewersAndAdmins,
-    /// Municipalities and counties, for their own organisation.
-    Municipality,
-    /// Municipalities for their own organisation's, admins for all.
-    MunicipalitiesAndAdmins,
+    /// Municipalities (and counties), vendors and reviewers, for their own
+    /// organisation.
+    Subscriber,
+    /// Subscribers for their own organisation's, admins for all.
+    SubscribersAndAdmins,
     /// Vendors, for their own organisation.
     Vendor,
     /// Municipalities, reviewers and admins; vendors for their own
@@ -362,9 +369,11 @@ impl Who {
                 "reviewer, admin, or vendor of the tool's vendor organisation (token org claim)"
             }
             Who::ReviewersAndAdmins => "reviewer, admin",
-            Who::Municipality => "municipality (token org claim: its own organisation)",
-            Who::MunicipalitiesAndAdmins => {
-                "municipality for its own organisation's (token org claim), admin for all"
+            Who::Subscriber => {
+                "municipality, vendor or reviewer (token org claim: its own organisation)"
+            }
+            Who::SubscribersAndAdmins => {
+                "municipality, vendor or reviewer for its own organisation's (token org claim), admin for all"
             }
             Who::Vendor => "vendor (token org claim: its own organisation)",
             Who::ReviewersAdminsAndVendorItself => {
@@ -487,52 +496,52 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
         "/api/v1/tools/{id_or_slug}/requirement-answers",
         Who::Vendor,
     ),
-    ("GET", "/api/v1/subscriptions", Who::MunicipalitiesAndAdmins),
-    ("POST", "/api/v1/subscriptions", Who::Municipality),
+    ("GET", "/api/v1/subscriptions", Who::SubscribersAndAdmins),
+    ("POST", "/api/v1/subscriptions", Who::Subscriber),
     (
         "GET",
         "/api/v1/subscriptions/{id}",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "PUT",
         "/api/v1/subscriptions/{id}",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "DELETE",
         "/api/v1/subscriptions/{id}",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "POST",
         "/api/v1/subscriptions/{id}/pause",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "POST",
         "/api/v1/subscriptions/{id}/resume",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "POST",
         "/api/v1/subscriptions/{id}/rotate-secret",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "POST",
         "/api/v1/subscriptions/{id}/test",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "GET",
         "/api/v1/subscriptions/{id}/deliveries",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
     (
         "POST",
         "/api/v1/subscriptions/{id}/deliveries/{delivery_id}/redeliver",
-        Who::MunicipalitiesAndAdmins,
+        Who::SubscribersAndAdmins,
     ),
 ];
 

@@ -1,11 +1,13 @@
-//! Subscriptions: a municipality's own (token `org` claim), or any for an
-//! admin. Create, list, read, replace (If-Match), pause, resume, delete,
-//! rotate the signing secret, send a test message, list and redeliver
-//! deliveries. Another municipality's subscription is 404, as if it did
-//! not exist.
+//! Subscriptions: an organisation's own (token `org` claim) — a
+//! municipality's, a vendor's or a reviewer's — or any for an admin.
+//! Create, list, read, replace (If-Match), pause, resume, delete, rotate
+//! the signing secret, send a test message, list and redeliver deliveries.
+//! Another organisation's subscription is 404, as if it did not exist.
+//! The capacity a subscription is made in decides the private events it
+//! hears of (a vendor its own submissions', a reviewer every vendor's).
 
 use super::parse_id;
-use crate::access::{acting_org, AsMunicipality, AsMunicipalityOrAdmin, Caller};
+use crate::access::{acting_org, AsSubscriber, AsSubscriberOrAdmin, Caller, SUBSCRIBER_ROLES};
 use crate::blocking::with_db;
 use crate::caching::{check_if_match, etag_header, etag_of, json_response, CachePolicy, IfMatch};
 use crate::json_body::JsonBody;
@@ -17,8 +19,11 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use toolreg_auth::Role;
 use toolreg_core::delivery::Delivery;
-use toolreg_core::subscription::{Channel, Subscription, SubscriptionInput, SubscriptionStatus};
+use toolreg_core::subscription::{
+    Channel, SubscriberRole, Subscription, SubscriptionInput, SubscriptionStatus,
+};
 use toolreg_notify::signing::SigningSecret;
+use toolreg_store::tables::subscription::Subscriber;
 use toolreg_store::tables::{delivery, subscription};
 use toolreg_store::{ops, DbConnection};
 use uuid::Uuid;
@@ -38,13 +43,45 @@ pub struct SubscriptionWithSecret {
     pub secret: Option<String>,
 }
 
+/// The capacity a subscription made in `role` has.
+fn subscriber_role(role: Role) -> SubscriberRole {
+    match role {
+        Role::Reviewer => SubscriberRole::Reviewer,
+        Role::Vendor => SubscriberRole::Vendor,
+        // Only subscriber roles are asked; an admin subscribes for no one.
+        Role::Municipality | Role::Admin => SubscriberRole::Municipality,
+    }
+}
+
+/// The organisation a caller subscribes for, in the widest capacity its
+/// token holds for a registered organisation (a reviewer before a vendor
+/// before a municipality); the refusal of the last one tried otherwise.
+fn subscriber_of(conn: &mut DbConnection, caller: &Caller) -> Result<Subscriber, Problem> {
+    let mut refusal = crate::access::forbidden();
+    for role in SUBSCRIBER_ROLES {
+        if !caller.principal.has(role) {
+            continue;
+        }
+        match acting_org(conn, caller, role) {
+            Ok(org) => {
+                return Ok(Subscriber {
+                    organisation_id: org.id,
+                    role: subscriber_role(role),
+                })
+            }
+            Err(problem) => refusal = problem,
+        }
+    }
+    Err(refusal)
+}
+
 /// The organisation whose subscriptions the caller may see: its own for a
-/// municipality, every one (`None`) for an admin.
+/// subscriber, every one (`None`) for an admin.
 fn scope_of(conn: &mut DbConnection, caller: &Caller) -> Result<Option<Uuid>, Problem> {
     if caller.principal.has(Role::Admin) {
         return Ok(None);
     }
-    Ok(Some(acting_org(conn, caller, Role::Municipality)?.id))
+    Ok(Some(subscriber_of(conn, caller)?.organisation_id))
 }
 
 /// The subscription, if the caller may see it.
@@ -100,7 +137,7 @@ fn with_etag(
 pub async fn list_subscriptions(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     Paging(page): Paging,
 ) -> Result<HttpResponse, Problem> {
     let body = with_db(&state, move |conn| {
@@ -133,7 +170,7 @@ pub async fn list_subscriptions(
 pub async fn create_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipality(caller): AsMunicipality,
+    AsSubscriber(caller): AsSubscriber,
     body: JsonBody<SubscriptionInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
@@ -145,12 +182,12 @@ pub async fn create_subscription(
     let ctx = crate::change_context::of(&req, &caller);
     let shown = secret.clone();
     let created = with_db(&state, move |conn| {
-        let org = acting_org(conn, &caller, Role::Municipality)?;
+        let subscriber = subscriber_of(conn, &caller)?;
         Ok(ops::subscription::create(
             conn,
             &ctx,
             Uuid::now_v7(),
-            org.id,
+            subscriber,
             &input,
             secret.as_deref(),
         )?)
@@ -182,7 +219,7 @@ pub async fn create_subscription(
 pub async fn get_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
@@ -210,7 +247,7 @@ pub async fn get_subscription(
 pub async fn update_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
     IfMatch(if_match): IfMatch,
     body: JsonBody<SubscriptionInput>,
@@ -274,7 +311,7 @@ async fn set_status(
 pub async fn pause_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let s = set_status(req, state, caller, &path, SubscriptionStatus::Paused).await?;
@@ -294,7 +331,7 @@ pub async fn pause_subscription(
 pub async fn resume_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let s = set_status(req, state, caller, &path, SubscriptionStatus::Active).await?;
@@ -315,7 +352,7 @@ pub async fn resume_subscription(
 pub async fn delete_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     set_status(req, state, caller, &path, SubscriptionStatus::Deleted).await?;
@@ -337,7 +374,7 @@ pub async fn delete_subscription(
 pub async fn rotate_secret(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
@@ -382,7 +419,7 @@ pub async fn rotate_secret(
 #[post("/subscriptions/{id}/test")]
 pub async fn send_test(
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path)?;
@@ -413,7 +450,7 @@ pub async fn send_test(
 pub async fn list_deliveries(
     req: HttpRequest,
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<String>,
     Paging(page): Paging,
 ) -> Result<HttpResponse, Problem> {
@@ -443,7 +480,7 @@ pub async fn list_deliveries(
 #[post("/subscriptions/{id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
     state: web::Data<AppState>,
-    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    AsSubscriberOrAdmin(caller): AsSubscriberOrAdmin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let id = parse_id("id", &path.0)?;

@@ -189,7 +189,9 @@ pub struct VerdictDiffBody {
     pub diff: VerdictDiff,
 }
 
-fn parse_ref(name: &str, raw: &str) -> Result<(Uuid, i32), Problem> {
+/// `{assessment_id}:{version}` as the history names a version (also the web
+/// catalogue's comparisons).
+pub fn parse_ref(name: &str, raw: &str) -> Result<(Uuid, i32), Problem> {
     let bad = || {
         Problem::invalid_input(
             format!("/{name}"),

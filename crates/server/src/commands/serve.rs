@@ -165,6 +165,7 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
     let bench_routes = config.bench_routes;
     let server = HttpServer::new(move || {
         toolreg_api::app::build(state.clone(), move |cfg| {
+            toolreg_web::configure(cfg);
             if bench_routes {
                 crate::bench_routes::configure(cfg);
             }

@@ -126,6 +126,7 @@ fn per_tool_events(
             d.insert("level_after".into(), json!(after));
         }
         events.push(NewEvent {
+            private_to: None,
             event_type,
             severity,
             subject: Target::Tool(ToolId(tool_id)).path(),

@@ -254,6 +254,7 @@ pub fn insert_all(
         let loaded = LoadedIds::of(set);
         let load = Change::new(Action::BulkLoad, Target::Load(load_id), &loaded)
             .with_events(vec![NewEvent {
+                private_to: None,
                 event_type: EventType::RegistryLoaded,
                 severity: Severity::Info,
                 subject: Target::Load(load_id).path(),

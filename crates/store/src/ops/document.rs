@@ -104,6 +104,7 @@ pub fn announce_expiring(
             let events = tools
                 .iter()
                 .map(|(tool_id, slug)| NewEvent {
+                    private_to: None,
                     event_type: EventType::DocumentExpiring,
                     severity,
                     subject: Target::Tool(ToolId(*tool_id)).path(),

@@ -1,5 +1,7 @@
 //! The notification fan-out: the events after the consumer's position
-//! become one delivery per matching subscription, and the position moves
+//! become one delivery per matching subscription (of those the
+//! subscription's organisation may read: a private event only reaches its
+//! own organisation and reviewers), and the position moves
 //! past them, in one transaction. A crash before the commit leaves both
 //! undone and the next step does them again; after it, both are there.
 //! Two processes stepping at once take turns on the consumer's row.
@@ -10,8 +12,8 @@ use crate::tables::delivery::{self, DeliveryRow};
 use crate::tables::{event, event_consumer, subscription, tool};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use toolreg_core::event::{Event, EventType};
-use toolreg_core::subscription::{Channel, ToolInScope};
+use toolreg_core::event::{Event, EventReader, EventType};
+use toolreg_core::subscription::{Channel, SubscriptionScope, ToolInScope};
 use uuid::Uuid;
 
 /// The consumer's name in `event_consumers`.
@@ -48,7 +50,9 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
                 ..FanOut::default()
             });
         };
-        let events = event::list_after(conn, from, max_events)?;
+        // Every event: each subscription is shown only what its
+        // organisation may read, below.
+        let events = event::list_after(conn, from, max_events, EventReader::Everything)?;
         let Some(last) = events.last().map(|e| e.sequence) else {
             return Ok(FanOut {
                 last_sequence: from,
@@ -77,11 +81,18 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
             if event.event_type == EventType::RegistryLoaded {
                 continue;
             }
-            let Some(tool) = event.tool_id().and_then(|id| tools.get(&id)) else {
-                continue;
-            };
+            let tool = event.tool_id().and_then(|id| tools.get(&id));
             for sub in &subscriptions {
-                if sub.input.accepts(event.event_type, event.severity) && sub.input.covers(tool) {
+                // An event about no tool (a proposed one) reaches only
+                // those who asked for every tool.
+                let in_scope = match tool {
+                    Some(tool) => sub.input.covers(tool),
+                    None => matches!(sub.input.scope, SubscriptionScope::All {}),
+                };
+                if sub.event_reader().sees(event.private_to)
+                    && sub.input.accepts(event.event_type, event.severity)
+                    && in_scope
+                {
                     rows.push(DeliveryRow::new(
                         sub.id,
                         Some(event.id),

@@ -7,10 +7,13 @@
 
 use crate::error::{ConflictKind, StoreError, StoreResult};
 use crate::ops::change::{self, Change, ChangeContext};
+use crate::tables::event::NewEvent;
 use crate::tables::{assessment, submission, subprocessor_revision, tool, verdict_version};
 use crate::DbConnection;
+use serde_json::json;
 use toolreg_core::assessment::Assessment;
 use toolreg_core::change::{Action, Target};
+use toolreg_core::event::{EventType, Severity};
 use toolreg_core::ids::AssessmentId;
 use toolreg_core::ids::ToolId;
 use toolreg_core::submission::{
@@ -21,9 +24,48 @@ use toolreg_core::verdict::{ReviewedSubprocessors, VerdictDraft};
 use toolreg_core::{Validate, Violations};
 use uuid::Uuid;
 
-fn recorded(action: Action, s: Submission) -> StoreResult<(Submission, Change)> {
-    let change = Change::new(action, Target::Submission(s.id), &s);
+/// A submission step, audited, with the private event that tells the
+/// vendor and the reviewers of it.
+fn recorded(action: Action, s: Submission, event: NewEvent) -> StoreResult<(Submission, Change)> {
+    let change = Change::new(action, Target::Submission(s.id), &s).with_events(vec![event]);
     Ok((s, change))
+}
+
+/// The event of a step: private to the vendor's organisation (reviewers
+/// and admins read every private event), about the submission, naming the
+/// tool where there is one so subscriptions to it match.
+fn step_event(
+    s: &Submission,
+    event_type: EventType,
+    severity: Severity,
+    extra: serde_json::Value,
+) -> NewEvent {
+    let mut data = json!({
+        "submission_id": s.id,
+        "kind": s.content.kind(),
+        "status": s.status,
+        "vendor_id": s.vendor_org_id,
+        "tool_id": s.tool_id,
+        "name": s.content.tool_name(),
+    });
+    if let (Some(data), serde_json::Value::Object(extra)) = (data.as_object_mut(), extra) {
+        data.extend(extra);
+    }
+    NewEvent {
+        event_type,
+        severity,
+        subject: Target::Submission(s.id).path(),
+        data,
+        private_to: Some(s.vendor_org_id),
+    }
+}
+
+/// The text of the comment a step added, if it added one.
+fn added_comment<'a>(before: &Submission, after: &'a Submission) -> Option<&'a str> {
+    after
+        .comments
+        .get(before.comments.len())
+        .map(|c| c.text.as_str())
 }
 
 /// The tool and any tool named in the content must be the vendor's own.
@@ -82,7 +124,13 @@ pub fn create(
             updated_at: ctx.now,
         };
         submission::insert(conn, &s)?;
-        recorded(Action::SubmissionCreate, s)
+        let event = step_event(
+            &s,
+            EventType::SubmissionSubmitted,
+            Severity::Info,
+            json!({"revised": false, "text": s.comments.first().map(|c| &c.text)}),
+        );
+        recorded(Action::SubmissionCreate, s, event)
     })
 }
 
@@ -111,7 +159,13 @@ pub fn revise(
             .extend(comment(ctx, Party::Vendor, &input.comment));
         s.updated_at = ctx.now;
         submission::replace_if_unchanged(conn, &s, current.updated_at)?;
-        recorded(Action::SubmissionRevise, s)
+        let event = step_event(
+            &s,
+            EventType::SubmissionSubmitted,
+            Severity::Info,
+            json!({"revised": true, "text": added_comment(&current, &s)}),
+        );
+        recorded(Action::SubmissionRevise, s, event)
     })
 }
 
@@ -135,7 +189,13 @@ pub fn add_comment(
         s.comments.extend(comment(ctx, party, text));
         s.updated_at = ctx.now;
         submission::replace_if_unchanged(conn, &s, current.updated_at)?;
-        recorded(Action::SubmissionComment, s)
+        let event = step_event(
+            &s,
+            EventType::SubmissionCommented,
+            Severity::Info,
+            json!({"party": party, "text": added_comment(&current, &s)}),
+        );
+        recorded(Action::SubmissionComment, s, event)
     })
 }
 
@@ -163,7 +223,19 @@ pub fn triage(
         s.comments.extend(comment(ctx, Party::Reviewer, note));
         s.updated_at = ctx.now;
         submission::replace_if_unchanged(conn, &s, current.updated_at)?;
-        recorded(Action::SubmissionTriage, s)
+        // The vendor has something to do (or has lost its case): worth
+        // following up, not only for information.
+        let severity = match next {
+            SubmissionStatus::ChangesRequested | SubmissionStatus::Rejected => Severity::Warning,
+            _ => Severity::Info,
+        };
+        let event = step_event(
+            &s,
+            EventType::SubmissionStatusChanged,
+            severity,
+            json!({"previous_status": current.status, "text": added_comment(&current, &s)}),
+        );
+        recorded(Action::SubmissionTriage, s, event)
     })
 }
 

@@ -53,6 +53,7 @@ pub fn append(
         let before = previous.as_ref().map_or(&[][..], |p| &p.entries[..]);
         let diff = diff_subprocessors(before, &revision.entries);
         let event = NewEvent {
+            private_to: None,
             event_type: EventType::SubprocessorsChanged,
             severity: diff.severity(),
             subject: Target::Tool(tool).path(),

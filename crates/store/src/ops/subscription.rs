@@ -5,6 +5,7 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::ops::change::{self, Change, ChangeContext};
+use crate::tables::subscription::Subscriber;
 use crate::tables::{delivery, subscription};
 use crate::DbConnection;
 use chrono::{DateTime, Utc};
@@ -35,13 +36,13 @@ pub fn create(
     conn: &mut DbConnection,
     ctx: &ChangeContext,
     id: Uuid,
-    organisation_id: Uuid,
+    subscriber: Subscriber,
     input: &SubscriptionInput,
     secret: Option<&str>,
 ) -> StoreResult<Subscription> {
     input.validate()?;
     change::apply(conn, ctx, |conn| {
-        let s = subscription::insert(conn, id, organisation_id, input, secret, ctx.now)?;
+        let s = subscription::insert(conn, id, subscriber, input, secret, ctx.now)?;
         recorded(Action::SubscriptionCreate, s)
     })
 }

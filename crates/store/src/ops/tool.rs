@@ -42,6 +42,7 @@ fn tool_event(event_type: EventType, t: &Tool, extra: serde_json::Value) -> NewE
         data.extend(extra);
     }
     NewEvent {
+        private_to: None,
         event_type,
         severity: Severity::Info,
         subject: Target::Tool(ToolId(t.id)).path(),

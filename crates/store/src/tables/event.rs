@@ -10,7 +10,7 @@ use crate::schema::events;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use toolreg_core::event::{Event, EventType, Severity};
+use toolreg_core::event::{Event, EventReader, EventType, Severity};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Insertable)]
@@ -22,6 +22,7 @@ struct NewEventRow {
     subject: String,
     time: NaiveDateTime,
     data: String,
+    private_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -34,6 +35,7 @@ struct EventRow {
     subject: String,
     time: NaiveDateTime,
     data: String,
+    private_to: Option<String>,
 }
 
 impl EventRow {
@@ -46,6 +48,10 @@ impl EventRow {
             subject: self.subject,
             time: from_db(self.time),
             data: from_json("events.data", &self.data)?,
+            private_to: self
+                .private_to
+                .map(|org| parse_uuid("events.private_to", &org))
+                .transpose()?,
         })
     }
 }
@@ -57,6 +63,8 @@ pub struct NewEvent {
     pub severity: Severity,
     pub subject: String,
     pub data: serde_json::Value,
+    /// See `Event::private_to`; none for a public event.
+    pub private_to: Option<Uuid>,
 }
 
 /// Append events in order; the database assigns their sequence numbers.
@@ -76,6 +84,7 @@ pub(crate) fn append_all(
             subject: event.subject.clone(),
             time: to_db(now),
             data: to_json(&event.data),
+            private_to: event.private_to.map(|org| org.to_string()),
         })
         .collect();
     insert_chunks!(conn, events::table, rows);
@@ -100,14 +109,29 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Event>> {
         .transpose()
 }
 
-/// Events after a sequence number, oldest first: what a feed reader polls.
+/// Events after a sequence number that `reader` may see, oldest first:
+/// what a feed reader polls.
 pub fn list_after(
     conn: &mut DbConnection,
     after_sequence: i64,
     limit: i64,
+    reader: EventReader,
 ) -> StoreResult<Vec<Event>> {
-    events::table
+    let mut query = events::table
         .filter(events::sequence.gt(after_sequence))
+        .into_boxed();
+    match reader {
+        EventReader::Everything => {}
+        EventReader::Public => query = query.filter(events::private_to.is_null()),
+        EventReader::Organisation(org) => {
+            query = query.filter(
+                events::private_to
+                    .is_null()
+                    .or(events::private_to.eq(org.to_string())),
+            )
+        }
+    }
+    query
         .order(events::sequence.asc())
         .limit(limit)
         .select(EventRow::as_select())
@@ -132,8 +156,9 @@ pub fn get_many(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<Event>
     out.into_iter().map(EventRow::into_domain).collect()
 }
 
-/// The newest events, newest first: about one subject (`tools/{id}`) or
-/// any, of `min_severity` or worse. What feeds for people show.
+/// The newest public events, newest first: about one subject
+/// (`tools/{id}`) or any, of `min_severity` or worse. What feeds for
+/// people show; private events never reach them (feeds are anonymous).
 pub fn list_recent(
     conn: &mut DbConnection,
     subject: Option<&str>,
@@ -147,6 +172,7 @@ pub fn list_recent(
         .collect();
     let mut query = events::table
         .filter(events::severity.eq_any(severities))
+        .filter(events::private_to.is_null())
         // A bulk load is for copies of the registry, not news.
         .filter(events::event_type.ne(EventType::RegistryLoaded.as_str()))
         .into_boxed();

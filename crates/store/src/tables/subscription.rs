@@ -10,7 +10,9 @@ use crate::schema::subscriptions;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use toolreg_core::subscription::{Subscription, SubscriptionInput, SubscriptionStatus};
+use toolreg_core::subscription::{
+    SubscriberRole, Subscription, SubscriptionInput, SubscriptionStatus,
+};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -30,6 +32,7 @@ struct SubscriptionRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    subscriber_role: String,
 }
 
 impl SubscriptionRow {
@@ -37,6 +40,7 @@ impl SubscriptionRow {
         Ok(Subscription {
             id: parse_uuid("subscriptions.id", &self.id)?,
             organisation_id: parse_uuid("subscriptions.organisation_id", &self.organisation_id)?,
+            subscriber_role: parse_enum("subscriptions.subscriber_role", &self.subscriber_role)?,
             input: SubscriptionInput {
                 scope: from_json("subscriptions.scope", &self.scope)?,
                 event_types: from_json("subscriptions.event_types", &self.event_types)?,
@@ -88,18 +92,36 @@ impl std::fmt::Debug for WebhookSecrets {
     }
 }
 
+/// Who subscribes: an organisation, in one capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subscriber {
+    pub organisation_id: Uuid,
+    pub role: SubscriberRole,
+}
+
+impl Subscriber {
+    /// A municipality (or county) subscribing for itself.
+    pub fn municipality(organisation_id: Uuid) -> Self {
+        Self {
+            organisation_id,
+            role: SubscriberRole::Municipality,
+        }
+    }
+}
+
 /// Insert a subscription; `secret` for a webhook (the `whsec_…` form).
 pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    subscriber: Subscriber,
     input: &SubscriptionInput,
     secret: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<Subscription> {
     let row = SubscriptionRow {
         id: id.to_string(),
-        organisation_id: organisation_id.to_string(),
+        organisation_id: subscriber.organisation_id.to_string(),
+        subscriber_role: subscriber.role.as_str().to_string(),
         scope: to_json(&input.scope),
         event_types: to_json(&input.event_types),
         min_severity: input.min_severity.as_str().to_string(),
