@@ -132,7 +132,12 @@ impl SearchParams {
                     push(&mut p.processes_personal_data, "processes_personal_data", v)?
                 }
                 "facets" => {
-                    for name in v.split(',').filter(|n| !n.is_empty()) {
+                    // An empty name is no facet: the contract lists the
+                    // names, so `facets=` or `facets=a,,b` is refused.
+                    for name in v.split(',') {
+                        if name.is_empty() {
+                            return Err(bad("facets", "tomt fasettnavn"));
+                        }
                         let facet: Facet =
                             name.parse().map_err(|e| bad("facets", format!("{e}")))?;
                         if !p.facets.contains(&facet) {
@@ -510,6 +515,8 @@ mod tests {
             pointer("facets=verdict_level,colour").as_deref(),
             Some("/facets")
         );
+        assert_eq!(pointer("facets=").as_deref(), Some("/facets"));
+        assert_eq!(pointer("facets=vendor,,age_band").as_deref(), Some("/facets"));
         assert_eq!(pointer("limit=0").as_deref(), Some("/limit"));
         assert_eq!(pointer("cursor=xyz").as_deref(), Some("/cursor"));
         assert_eq!(pointer("vendor=acme").as_deref(), Some("/vendor"));
