@@ -44,8 +44,8 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 /// Register every route and the extractor settings.
 pub fn configure(cfg: &mut ServiceConfig) {
     use routes::{
-        assessments, documents, drafts, events, organisations, requirements, search, submissions,
-        subprocessors, subscriptions, tools, vendors, verdicts,
+        assessments, documents, drafts, events, inventory, organisations, requirements, search,
+        submissions, subprocessors, subscriptions, tools, vendors, verdicts,
     };
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(json_body::payload_config())
@@ -72,6 +72,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(vendors::list_vendors)
                 .service(vendors::get_vendor)
                 .service(vendors::vendor_status)
+                .service(inventory::list_inventory)
+                .service(inventory::create_entry)
+                .service(inventory::get_entry)
+                .service(inventory::update_entry)
+                .service(inventory::set_local_part)
+                .service(inventory::accept)
+                .service(inventory::get_screening)
+                .service(inventory::put_screening)
+                .service(inventory::screening_questions)
+                .service(inventory::overview)
+                .service(inventory::processing_record_json)
+                .service(inventory::processing_record_csv)
                 .service(organisations::list_organisations)
                 .service(organisations::create_organisation)
                 .service(organisations::get_organisation)

@@ -30,6 +30,7 @@ Published verdict versions are immutable and cacheable forever.",
         (name = "events", description = "The event log, as CloudEvents"),
         (name = "search", description = "Search with typos, Norwegian inflections, synonyms, filters and facets"),
         (name = "subscriptions", description = "Change notifications: webhooks signed by Standard Webhooks, e-mail, deliveries"),
+        (name = "inventory", description = "A municipality's own part: the tools its schools use, the local part and acceptance of each national verdict, DPIA screening, overview and record of processing (GDPR art. 30). Private to the organisation's own users and admins"),
         (name = "health", description = "Liveness and readiness"),
     ),
     // Schemas only query parameters refer to are not collected from the

@@ -21,6 +21,7 @@ fn entity_nb(entity: Entity) -> &'static str {
         Entity::Delivery => "leveransen",
         Entity::Document => "dokumentet",
         Entity::Submission => "innsendingen",
+        Entity::InventoryEntry => "oppføringen i verktøyoversikten",
         Entity::Row => "ressursen",
     }
 }
@@ -88,6 +89,28 @@ fn conflict(kind: &ConflictKind) -> (&'static str, &'static str, String) {
             "submission-transition",
             "Ugyldig statusendring",
             format!("en innsending kan ikke gå fra «{from}» til «{to}»"),
+        ),
+        ConflictKind::AlreadyInInventory => (
+            "already-in-inventory",
+            "Verktøyet står allerede i oversikten",
+            "organisasjonens verktøyoversikt har allerede en oppføring for dette verktøyet; endre den i stedet".into(),
+        ),
+        ConflictKind::NotInForce { in_force: Some((assessment, version)) } => (
+            "not-in-force",
+            "Versjonen gjelder ikke",
+            format!(
+                "bare konklusjonen som gjelder nå kan godkjennes: versjon {version} av vurderingen {assessment}"
+            ),
+        ),
+        ConflictKind::NotInForce { in_force: None } => (
+            "not-in-force",
+            "Versjonen gjelder ikke",
+            "ingen nasjonal konklusjon gjelder for verktøyet nå, så det er ingenting å godkjenne".into(),
+        ),
+        ConflictKind::LocalPartIncomplete { missing } => (
+            "local-part-incomplete",
+            "Den lokale delen er ikke ferdig",
+            format!("{missing} vilkår i konklusjonen mangler lokal status; gi alle vilkår en status før godkjenning"),
         ),
         ConflictKind::SeedOrgNumberTaken { org_number } => (
             "taken",
@@ -158,6 +181,9 @@ mod tests {
             ConflictKind::SubmissionNotOpenForRevision,
             ConflictKind::SubmissionClosed,
             ConflictKind::NothingToReassess,
+            ConflictKind::AlreadyInInventory,
+            ConflictKind::NotInForce { in_force: None },
+            ConflictKind::LocalPartIncomplete { missing: 1 },
             ConflictKind::SubmissionTransition {
                 from: "accepted",
                 to: "rejected",

@@ -57,6 +57,9 @@ pub struct ToolBody {
     pub vendor: VendorRef,
     /// Absent when no verdict is in force (never assessed, or withdrawn).
     pub current_verdict: Option<VerdictSummary>,
+    /// How many municipalities and counties have the tool in use in their
+    /// inventory; present only when at least 5 do, and never which.
+    pub municipalities_using: Option<i64>,
     pub links: ToolLinks,
 }
 
@@ -79,6 +82,7 @@ impl ToolBody {
                 .current_verdict
                 .as_ref()
                 .map(|v| VerdictSummary::of(v, today)),
+            municipalities_using: view.municipalities_using,
             links: ToolLinks {
                 page: crate::links::tool_page(&view.tool.input.slug),
                 feed: crate::links::tool_feed(&view.tool.input.slug),
@@ -93,7 +97,7 @@ pub fn tool_body(conn: &mut DbConnection, t: Tool) -> Result<ToolBody, Problem> 
     Ok(ToolBody::of(read_model::tool_view(conn, t)?, today))
 }
 
-/// Bodies for a page of tools, read in three queries in all.
+/// Bodies for a page of tools, read in four queries in all.
 pub fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody>, Problem> {
     let today = Utc::now().date_naive();
     Ok(read_model::tool_views(conn, tools)?

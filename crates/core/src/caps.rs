@@ -97,6 +97,26 @@ pub const SUBPROCESSOR_DATA_CATEGORIES: usize = 50;
 pub const RECIPIENTS: usize = 50;
 pub const RECIPIENT: usize = 200;
 pub const REVIEWED_REVISIONS: usize = 50;
+// A municipality's inventory and local part.
+pub const SCHOOLS: usize = 200;
+pub const SCHOOL: usize = 200;
+/// School years 1–13.
+pub const GRADES: usize = 13;
+pub const SUBJECTS: usize = 50;
+pub const SUBJECT: usize = 100;
+pub const SUPPLEMENTARY_BASIS: usize = 1000;
+pub const INVENTORY_DATA_CATEGORIES: usize = 50;
+pub const DOCUMENT_REFERENCE: usize = 200;
+pub const OWNER: usize = 200;
+/// A condition's key: `text:` and the condition's text at most.
+pub const CONDITION_KEY: usize = CONDITION_TEXT + 5;
+pub const LOCAL_NOTE: usize = 2000;
+pub const EVIDENCE: usize = 1000;
+pub const LOCAL_SETTINGS: usize = 100;
+pub const SETTING_VALUE: usize = 500;
+pub const LOCAL_RISKS: usize = 100;
+pub const PERSON_NAME: usize = 200;
+pub const ROLE_TITLE: usize = 200;
 
 /// Every capped property of every input schema. Lists of closed vocabularies
 /// (age bands, platforms…) are capped at the vocabulary's size, since
@@ -254,6 +274,65 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         "recipients",
         Cap::ItemsOfChars(RECIPIENTS, RECIPIENT),
     ),
+    cap("InventoryInput", "schools", Cap::ItemsOfChars(SCHOOLS, SCHOOL)),
+    cap("InventoryInput", "grades", Cap::Items(GRADES)),
+    cap("InventoryInput", "subjects", Cap::ItemsOfChars(SUBJECTS, SUBJECT)),
+    cap("InventoryInput", "purpose", Cap::Chars(PURPOSE)),
+    cap(
+        "InventoryInput",
+        "supplementary_basis",
+        Cap::Chars(SUPPLEMENTARY_BASIS),
+    ),
+    cap(
+        "InventoryInput",
+        "data_categories",
+        Cap::ItemsOfChars(INVENTORY_DATA_CATEGORIES, DATA_CATEGORY),
+    ),
+    cap(
+        "InventoryInput",
+        "data_subjects",
+        Cap::Items(crate::data_flow::DataSubject::ALL.len()),
+    ),
+    cap("InventoryInput", "owner", Cap::Chars(OWNER)),
+    cap("InventoryTool", "name", Cap::Chars(TOOL_NAME)),
+    cap("InventoryTool", "vendor_name", Cap::Chars(ORGANISATION_NAME)),
+    cap("InventoryTool", "website", Cap::Chars(URL)),
+    cap(
+        "ProcessingAgreement",
+        "reference",
+        Cap::Chars(DOCUMENT_REFERENCE),
+    ),
+    cap("LocalPart", "conditions", Cap::Items(CONDITIONS)),
+    cap("LocalPart", "settings", Cap::Items(LOCAL_SETTINGS)),
+    cap("LocalPart", "risks", Cap::Items(LOCAL_RISKS)),
+    cap("ConditionFollowUp", "key", Cap::Chars(CONDITION_KEY)),
+    cap("ConditionFollowUp", "note", Cap::Chars(LOCAL_NOTE)),
+    cap("ConditionFollowUp", "evidence", Cap::Chars(EVIDENCE)),
+    cap("LocalSetting", "key", Cap::Chars(SETTING_KEY)),
+    cap("LocalSetting", "value", Cap::Chars(SETTING_VALUE)),
+    cap("LocalSetting", "note", Cap::Chars(LOCAL_NOTE)),
+    cap("LocalRisk", "title", Cap::Chars(FINDING_TITLE)),
+    cap("LocalRisk", "description", Cap::Chars(FINDING_DESCRIPTION)),
+    cap("LocalRisk", "measures", Cap::Chars(MEASURE_DESCRIPTION)),
+    cap("AcceptanceInput", "accepted_by_name", Cap::Chars(PERSON_NAME)),
+    cap("AcceptanceInput", "accepted_by_role", Cap::Chars(ROLE_TITLE)),
+    cap("AcceptanceInput", "note", Cap::Chars(LOCAL_NOTE)),
+    cap(
+        "ScreeningInput",
+        "personal_data",
+        Cap::Items(crate::screening::PersonalDataQuestion::ALL.len()),
+    ),
+    cap(
+        "ScreeningInput",
+        "dpia_criteria",
+        Cap::Items(crate::screening::DpiaCriterion::ALL.len()),
+    ),
+    cap(
+        "ScreeningInput",
+        "always_requires_dpia",
+        Cap::Items(crate::screening::AlwaysRequiresDpia::ALL.len()),
+    ),
+    cap("ScreeningInput", "note", Cap::Chars(LOCAL_NOTE)),
 ];
 
 /// How a list-cap violation begins, so the API edge can tell it from other

@@ -46,6 +46,14 @@ crate::string_enum! {
         /// A reviewer moved it on; accepting also records what it applied
         /// (the tool or subprocessor revision has its own entry).
         SubmissionTriage => "submission.triage",
+        InventoryCreate => "inventory.create",
+        InventoryUpdate => "inventory.update",
+        /// The municipality's follow-up of the verdict's conditions, local
+        /// settings and risks.
+        InventoryLocalPart => "inventory.local_part",
+        InventoryScreen => "inventory.screen",
+        /// The controller accepted a verdict version for local use.
+        InventoryAccept => "inventory.accept",
     }
 }
 
@@ -74,6 +82,11 @@ pub enum Target {
     RequirementAnswers {
         tool: ToolId,
         catalogue_version: i32,
+    },
+    /// An entry of an organisation's inventory.
+    InventoryEntry {
+        organisation: Uuid,
+        entry: Uuid,
     },
 }
 
@@ -104,6 +117,10 @@ impl fmt::Display for Target {
                 tool,
                 catalogue_version,
             } => write!(f, "tools/{tool}/requirement-answers/{catalogue_version}"),
+            Target::InventoryEntry {
+                organisation,
+                entry,
+            } => write!(f, "organisations/{organisation}/inventory/{entry}"),
         }
     }
 }

@@ -13,6 +13,17 @@ crate::string_enum! {
     }
 }
 
+impl DataSubject {
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::Pupils => "elever",
+            Self::Teachers => "lærere",
+            Self::Staff => "andre ansatte",
+            Self::Guardians => "foresatte",
+        }
+    }
+}
+
 crate::string_enum! {
     /// GDPR art. 6(1) bases a school owner can rely on.
     pub enum LegalBasis {
@@ -22,6 +33,20 @@ crate::string_enum! {
         VitalInterests => "vital_interests",
         PublicTask => "public_task",
         LegitimateInterests => "legitimate_interests",
+    }
+}
+
+impl LegalBasis {
+    /// As a Norwegian record of processing names it.
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::Consent => "Samtykke (GDPR art. 6 nr. 1 a)",
+            Self::Contract => "Avtale (GDPR art. 6 nr. 1 b)",
+            Self::LegalObligation => "Rettslig forpliktelse (GDPR art. 6 nr. 1 c)",
+            Self::VitalInterests => "Vitale interesser (GDPR art. 6 nr. 1 d)",
+            Self::PublicTask => "Offentlig myndighetsutøvelse eller oppgave i allmennhetens interesse (GDPR art. 6 nr. 1 e)",
+            Self::LegitimateInterests => "Berettiget interesse (GDPR art. 6 nr. 1 f)",
+        }
     }
 }
 

@@ -26,6 +26,30 @@ crate::string_enum! {
         /// A reviewer moved a submission on: in triage, changes requested,
         /// accepted or rejected (private).
         SubmissionStatusChanged => "submission.status_changed",
+        /// A verdict a municipality accepted for local use was overtaken: a
+        /// new version published, or the assessment withdrawn (private to
+        /// that municipality: no one else learns it uses the tool).
+        InventoryVerdictChanged => "inventory.verdict_changed",
+    }
+}
+
+impl EventType {
+    /// Whether reviewers read this type's private events: those about
+    /// what vendors send them, never a municipality's own part.
+    pub fn reviewers_read_private(self) -> bool {
+        matches!(
+            self,
+            Self::SubmissionSubmitted | Self::SubmissionCommented | Self::SubmissionStatusChanged
+        )
+    }
+
+    /// The types whose private events reviewers read, as stored.
+    pub fn reviewed_private_types() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|t| t.reviewers_read_private())
+            .map(|t| t.as_str())
+            .collect()
     }
 }
 
@@ -65,17 +89,23 @@ pub enum EventReader {
     Public,
     /// Public events and those private to this organisation.
     Organisation(Uuid),
-    /// Reviewers, admins and the service's own consumers: every event.
+    /// Reviewers: public events, the private events of the types they
+    /// handle (vendors' submissions) and their own organisation's.
+    Reviewer(Option<Uuid>),
+    /// Admins and the service's own consumers: every event.
     Everything,
 }
 
 impl EventReader {
     /// Whether this reader may see an event private to `private_to`
     /// (none: public).
-    pub fn sees(self, private_to: Option<Uuid>) -> bool {
+    pub fn sees(self, private_to: Option<Uuid>, event_type: EventType) -> bool {
         match (self, private_to) {
             (_, None) | (EventReader::Everything, _) => true,
             (EventReader::Organisation(own), Some(org)) => own == org,
+            (EventReader::Reviewer(own), Some(org)) => {
+                event_type.reviewers_read_private() || own == Some(org)
+            }
             (EventReader::Public, Some(_)) => false,
         }
     }
@@ -174,12 +204,18 @@ mod tests {
     fn private_events_are_for_their_organisation_and_everything_readers() {
         let own = Uuid::from_u128(1);
         let other = Uuid::from_u128(2);
-        assert!(EventReader::Public.sees(None));
-        assert!(!EventReader::Public.sees(Some(own)));
-        assert!(EventReader::Organisation(own).sees(Some(own)));
-        assert!(!EventReader::Organisation(other).sees(Some(own)));
-        assert!(EventReader::Organisation(other).sees(None));
-        assert!(EventReader::Everything.sees(Some(own)));
+        let sub = EventType::SubmissionCommented;
+        let inv = EventType::InventoryVerdictChanged;
+        assert!(EventReader::Public.sees(None, sub));
+        assert!(!EventReader::Public.sees(Some(own), sub));
+        assert!(EventReader::Organisation(own).sees(Some(own), sub));
+        assert!(!EventReader::Organisation(other).sees(Some(own), sub));
+        assert!(EventReader::Organisation(other).sees(None, sub));
+        assert!(EventReader::Everything.sees(Some(own), inv));
+        // Reviewers read vendors' submissions, not municipalities' own part.
+        assert!(EventReader::Reviewer(None).sees(Some(own), sub));
+        assert!(!EventReader::Reviewer(Some(other)).sees(Some(own), inv));
+        assert!(EventReader::Reviewer(Some(own)).sees(Some(own), inv));
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum SubscriptionScope {
     Vendors { ids: Vec<Uuid> },
     /// Every tool in one of these categories.
     Categories { categories: Vec<String> },
+    /// Every registry tool in the subscriber's own inventory that is not
+    /// stopped, as the inventory stands when the event is sent.
+    Inventory {},
     /// Every tool.
     // A struct variant, not a unit one: serde ignores unknown fields next
     // to the tag of a unit variant even under `deny_unknown_fields`.
@@ -157,7 +160,7 @@ impl Validate for SubscriptionInput {
                 Some(ids.len())
             }
             SubscriptionScope::Categories { categories } => Some(categories.len()),
-            SubscriptionScope::All {} => None,
+            SubscriptionScope::All {} | SubscriptionScope::Inventory {} => None,
         };
         match count {
             Some(0) => out.push(
@@ -215,10 +218,12 @@ impl SubscriptionInput {
             && (self.event_types.is_empty() || self.event_types.contains(&event_type))
     }
 
-    /// Whether a tool is in scope.
-    pub fn covers(&self, tool: &ToolInScope) -> bool {
+    /// Whether a tool is in scope; `in_inventory`: whether the tool is in
+    /// the subscriber's inventory (asked only for that scope).
+    pub fn covers(&self, tool: &ToolInScope, in_inventory: impl FnOnce() -> bool) -> bool {
         match &self.scope {
             SubscriptionScope::All {} => true,
+            SubscriptionScope::Inventory {} => in_inventory(),
             SubscriptionScope::Tools { ids } => ids.contains(&tool.id),
             SubscriptionScope::Vendors { ids } => ids.contains(&tool.vendor_id),
             SubscriptionScope::Categories { categories } => {
@@ -263,7 +268,7 @@ impl Subscription {
     /// Which events this subscription may hear of.
     pub fn event_reader(&self) -> EventReader {
         match self.subscriber_role {
-            SubscriberRole::Reviewer => EventReader::Everything,
+            SubscriberRole::Reviewer => EventReader::Reviewer(Some(self.organisation_id)),
             SubscriberRole::Municipality | SubscriberRole::Vendor => {
                 EventReader::Organisation(self.organisation_id)
             }

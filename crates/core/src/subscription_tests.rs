@@ -69,8 +69,12 @@ fn scope_covers_tools_vendors_and_categories() {
         ),
     ] {
         s.scope = scope.clone();
-        assert_eq!(s.covers(&tool), covered, "{scope:?}");
+        assert_eq!(s.covers(&tool, || unreachable!()), covered, "{scope:?}");
     }
+    // The inventory scope asks the inventory, and only it decides.
+    s.scope = SubscriptionScope::Inventory {};
+    assert!(s.covers(&tool, || true));
+    assert!(!s.covers(&tool, || false));
 }
 
 #[test]

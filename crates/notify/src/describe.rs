@@ -89,6 +89,13 @@ pub fn headline(event: &Event, name: Option<&str>) -> String {
                 .map_or("endret", SubmissionStatus::label_nb);
             format!("Innsendingen for {tool} er {status}")
         }
+        EventType::InventoryVerdictChanged => {
+            if data.get("reason").and_then(Value::as_str) == Some("withdrawn") {
+                format!("Vurderingen dere godkjente for {tool} er trukket tilbake")
+            } else {
+                format!("Ny versjon av vurderingen dere godkjente for {tool}")
+            }
+        }
     }
 }
 
@@ -120,6 +127,10 @@ pub fn detail(event: &Event) -> String {
         ),
         EventType::DocumentExpiring => Some(
             "Leverandøren må sende inn et gyldig dokument; sjekk om avtalen deres bygger på det."
+                .to_string(),
+        ),
+        EventType::InventoryVerdictChanged => Some(
+            "Gå gjennom endringene, oppdater den lokale delen og godkjenn versjonen som gjelder nå."
                 .to_string(),
         ),
         EventType::SubmissionSubmitted
@@ -156,9 +167,11 @@ pub fn changes(event: &Event) -> Vec<String> {
         return Vec::new();
     };
     match event.event_type {
-        EventType::VerdictPublished => serde_json::from_value::<VerdictDiff>(diff.clone())
-            .map(|d| verdict_changes(&d))
-            .unwrap_or_default(),
+        EventType::VerdictPublished | EventType::InventoryVerdictChanged => {
+            serde_json::from_value::<VerdictDiff>(diff.clone())
+                .map(|d| verdict_changes(&d))
+                .unwrap_or_default()
+        }
         EventType::SubprocessorsChanged => serde_json::from_value::<SubprocessorDiff>(diff.clone())
             .map(|d| subprocessor_changes(&d))
             .unwrap_or_default(),

@@ -84,6 +84,14 @@ pub fn links(event: &Event, base: &ApiBase) -> Value {
                 json!(format!("{base}/{}", event.subject)),
             );
         }
+        EventType::InventoryVerdictChanged => {
+            // The entry, with its state and the diff since the acceptance.
+            links.insert("entry".into(), json!(format!("{base}/{}", event.subject)));
+            links.insert(
+                "verdict".into(),
+                json!(format!("{base}/tools/{tool}/verdict")),
+            );
+        }
         EventType::ToolCreated | EventType::ToolUpdated | EventType::RegistryLoaded => {}
     }
     Value::Object(links)

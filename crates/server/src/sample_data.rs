@@ -19,5 +19,6 @@ pub fn embedded() -> SeedFiles {
         tools: seed_file!("tools.json"),
         subprocessors: seed_file!("subprocessors.json"),
         assessments: seed_file!("assessments.json"),
+        inventories: seed_file!("inventories.json"),
     }
 }

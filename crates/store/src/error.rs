@@ -23,6 +23,9 @@ pub enum Entity {
     Delivery,
     Document,
     Submission,
+    /// An entry of an organisation's inventory (looked for under that
+    /// organisation only).
+    InventoryEntry,
     /// A row a query expected (diesel's `NotFound` with no context).
     Row,
 }
@@ -56,6 +59,17 @@ pub enum ConflictKind {
     SubmissionTransition {
         from: &'static str,
         to: &'static str,
+    },
+    /// The organisation's inventory already lists the tool.
+    AlreadyInInventory,
+    /// An acceptance must name the verdict version in force for the tool;
+    /// this is the one that is (none: no verdict is in force).
+    NotInForce {
+        in_force: Option<(uuid::Uuid, i32)>,
+    },
+    /// An acceptance needs a status on every condition of the verdict.
+    LocalPartIncomplete {
+        missing: usize,
     },
     /// A sample-data organisation number exists under another id.
     SeedOrgNumberTaken {

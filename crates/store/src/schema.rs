@@ -268,7 +268,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inventory_entries (id) {
+        id -> Text,
+        organisation_id -> Text,
+        tool_id -> Nullable<Text>,
+        usage_status -> Text,
+        details -> Text,
+        local_part -> Text,
+        screening -> Nullable<Text>,
+        acceptance -> Nullable<Text>,
+        verdict_changed_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(inventory_entries -> organisations (organisation_id));
+diesel::joinable!(inventory_entries -> tools (tool_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    inventory_entries,
     organisations,
     tools,
     tool_facets,

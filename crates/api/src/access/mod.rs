@@ -53,6 +53,9 @@ impl Caller {
                     || self.principal.has(Role::Admin)
             }
             Who::Vendor => self.principal.has(Role::Vendor),
+            Who::MunicipalityItselfAndAdmins => {
+                self.principal.has(Role::Municipality) || self.principal.has(Role::Admin)
+            }
             Who::TrustedReaders => [
                 Role::Municipality,
                 Role::Reviewer,
@@ -130,6 +133,28 @@ pub fn require_own_vendor(
         Ok(())
     } else {
         Err(forbidden_because(detail))
+    }
+}
+
+/// A municipality (or county) acting for `organisation_id` itself, or an
+/// admin (for any organisation that exists): who may read and change an
+/// organisation's own part. Another municipality, a vendor or a reviewer
+/// is refused, even when it knows the ids.
+pub fn require_own_municipality(
+    conn: &mut toolreg_store::DbConnection,
+    caller: &Caller,
+    organisation_id: uuid::Uuid,
+) -> Result<(), Problem> {
+    if caller.principal.has(Role::Admin) {
+        toolreg_store::tables::organisation::get(conn, organisation_id)?;
+        return Ok(());
+    }
+    if acting_org(conn, caller, Role::Municipality)?.id == organisation_id {
+        Ok(())
+    } else {
+        Err(forbidden_because(
+            "Verktøyoversikten og den lokale delen er bare for organisasjonens egne brukere.",
+        ))
     }
 }
 
@@ -328,6 +353,12 @@ rule_extractor!(
     Who::Subscriber
 );
 rule_extractor!(
+    /// A municipality or county for its own organisation (checked in the
+    /// handler), or an admin.
+    AsMunicipalityOrAdmin,
+    Who::MunicipalityItselfAndAdmins
+);
+rule_extractor!(
     /// A subscriber for its own organisation's subscriptions, or an admin
     /// for all.
     AsSubscriberOrAdmin,
@@ -357,6 +388,8 @@ pub enum Who {
     TrustedReaders,
     /// Reviewers and admins; a vendor for itself.
     ReviewersAdminsAndVendorItself,
+    /// A municipality or county for its own organisation; admins.
+    MunicipalityItselfAndAdmins,
 }
 
 impl Who {
@@ -381,6 +414,9 @@ impl Who {
             }
             Who::TrustedReaders => {
                 "municipality, reviewer, admin, or vendor of the tool's vendor organisation (token org claim)"
+            }
+            Who::MunicipalityItselfAndAdmins => {
+                "municipality or county acting for this organisation (token org claim), admin"
             }
         }
     }
@@ -495,6 +531,62 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
         "PUT",
         "/api/v1/tools/{id_or_slug}/requirement-answers",
         Who::Vendor,
+    ),
+    ("GET", "/api/v1/screening-questions", Who::Anyone),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/inventory",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{id}/inventory",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/inventory/{entry_id}",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{id}/inventory/{entry_id}",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{id}/inventory/{entry_id}/local-part",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/inventory/{entry_id}/screening",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{id}/inventory/{entry_id}/screening",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{id}/inventory/{entry_id}/acceptance",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/overview",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/processing-record",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/processing-record.csv",
+        Who::MunicipalityItselfAndAdmins,
     ),
     ("GET", "/api/v1/subscriptions", Who::SubscribersAndAdmins),
     ("POST", "/api/v1/subscriptions", Who::Subscriber),

@@ -22,14 +22,18 @@ use toolreg_store::DbConnection;
 /// The CloudEvents `source` of every event: this registry's API.
 pub const EVENT_SOURCE: &str = "/api/v1";
 
-/// Which events the caller may read: every one for reviewers and admins,
+/// Which events the caller may read: every one for admins, vendors'
+/// private ones (and their own organisation's) for reviewers,
 /// the public ones and their own organisation's for a vendor or
 /// municipality acting for a registered organisation, the public ones for
 /// everyone else.
 fn reader_of(conn: &mut DbConnection, caller: &Caller) -> EventReader {
     let p = &caller.principal;
-    if p.has(Role::Admin) || p.has(Role::Reviewer) {
+    if p.has(Role::Admin) {
         return EventReader::Everything;
+    }
+    if p.has(Role::Reviewer) {
+        return EventReader::Reviewer(acting_org(conn, caller, Role::Reviewer).ok().map(|o| o.id));
     }
     [Role::Vendor, Role::Municipality]
         .into_iter()

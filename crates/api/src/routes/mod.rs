@@ -6,6 +6,7 @@ pub mod documents;
 pub mod drafts;
 pub mod events;
 pub mod feeds;
+pub mod inventory;
 pub mod organisations;
 pub mod requirements;
 pub mod search;

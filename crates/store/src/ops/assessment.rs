@@ -5,7 +5,7 @@
 
 use crate::error::{ConflictKind, Entity, StoreError, StoreResult};
 use crate::ops::change::{self, Change, ChangeContext};
-use crate::ops::derived_facets;
+use crate::ops::{derived_facets, inventory};
 use crate::tables::event::NewEvent;
 use crate::tables::verdict_version;
 use crate::tables::{assessment, organisation, subprocessor_revision, tool, tool_facet};
@@ -204,6 +204,13 @@ pub fn publish(
                 Ok((severity, Some(level)))
             },
         )?;
+        let mut events = events;
+        events.extend(inventory::overtaken_acceptances(
+            conn,
+            ctx,
+            &a.tool_ids,
+            inventory::VerdictChange::Published,
+        )?);
         let target = Target::VerdictVersion {
             assessment: id,
             version: version.version,
@@ -257,6 +264,13 @@ pub fn withdraw(
         } else {
             Vec::new()
         };
+        let mut events = events;
+        events.extend(inventory::overtaken_acceptances(
+            conn,
+            ctx,
+            &a.tool_ids,
+            inventory::VerdictChange::Withdrawn,
+        )?);
         let withdrawn = assessment::get(conn, id.uuid())?;
         let change = Change::new(Action::Withdraw, Target::Assessment(id), &withdrawn)
             .with_events(events)

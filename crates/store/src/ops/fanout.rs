@@ -9,7 +9,7 @@
 use crate::connection::DbConnection;
 use crate::error::StoreResult;
 use crate::tables::delivery::{self, DeliveryRow};
-use crate::tables::{event, event_consumer, subscription, tool};
+use crate::tables::{event, event_consumer, inventory, subscription, tool};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use toolreg_core::event::{Event, EventReader, EventType};
@@ -74,6 +74,16 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
                 )
             })
             .collect();
+        // The tools each inventory-scoped subscriber uses, read once.
+        let mut inventories: HashMap<Uuid, std::collections::HashSet<Uuid>> = HashMap::new();
+        for sub in &subscriptions {
+            if matches!(sub.input.scope, SubscriptionScope::Inventory {})
+                && !inventories.contains_key(&sub.organisation_id)
+            {
+                let tools = inventory::tools_in_use(conn, sub.organisation_id)?;
+                inventories.insert(sub.organisation_id, tools.into_iter().collect());
+            }
+        }
         let mut rows = Vec::new();
         for event in &events {
             // A bulk load is for copies of the registry (the search index),
@@ -86,10 +96,14 @@ pub fn step(conn: &mut DbConnection, now: DateTime<Utc>, max_events: i64) -> Sto
                 // An event about no tool (a proposed one) reaches only
                 // those who asked for every tool.
                 let in_scope = match tool {
-                    Some(tool) => sub.input.covers(tool),
+                    Some(tool) => sub.input.covers(tool, || {
+                        inventories
+                            .get(&sub.organisation_id)
+                            .is_some_and(|used| used.contains(&tool.id))
+                    }),
                     None => matches!(sub.input.scope, SubscriptionScope::All {}),
                 };
-                if sub.event_reader().sees(event.private_to)
+                if sub.event_reader().sees(event.private_to, event.event_type)
                     && sub.input.accepts(event.event_type, event.severity)
                     && in_scope
                 {

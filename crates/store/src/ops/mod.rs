@@ -11,6 +11,7 @@ pub mod derived_facets;
 pub mod document;
 pub mod fanout;
 pub mod integrity;
+pub mod inventory;
 pub mod organisation;
 pub mod requirements;
 pub mod submission;

@@ -14,15 +14,17 @@ pub struct SeedFiles {
     pub tools: (String, String),
     pub subprocessors: (String, String),
     pub assessments: (String, String),
+    pub inventories: (String, String),
 }
 
 pub(crate) const ORGANISATIONS: &str = "organisations.json";
 pub(crate) const TOOLS: &str = "tools.json";
 pub(crate) const SUBPROCESSORS: &str = "subprocessors.json";
 pub(crate) const ASSESSMENTS: &str = "assessments.json";
+pub(crate) const INVENTORIES: &str = "inventories.json";
 
 impl SeedFiles {
-    /// Read the four files from a directory.
+    /// Read the five files from a directory.
     pub fn read_dir(dir: &std::path::Path) -> Result<Self, super::SeedError> {
         let read = |name: &str| {
             let path = dir.join(name);
@@ -38,6 +40,7 @@ impl SeedFiles {
             tools: read(TOOLS)?,
             subprocessors: read(SUBPROCESSORS)?,
             assessments: read(ASSESSMENTS)?,
+            inventories: read(INVENTORIES)?,
         })
     }
 }
@@ -144,6 +147,64 @@ pub(crate) struct SeedWithdrawal {
     pub reason: String,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InventoriesFile {
+    #[serde(rename = "_notice")]
+    pub _notice: String,
+    pub inventories: Vec<SeedInventoryEntry>,
+}
+
+/// One municipality's entry for one tool.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedInventoryEntry {
+    pub key: String,
+    /// The organisation's key.
+    pub organisation: String,
+    /// A registry tool's slug…
+    #[serde(default)]
+    pub tool: Option<String>,
+    /// …or a local tool (`{"kind": "local", "name": …}`).
+    #[serde(default)]
+    pub local_tool: Option<toolreg_core::inventory::InventoryTool>,
+    pub created_at: DateTime<Utc>,
+    /// `InventoryInput` without `tool`.
+    pub details: serde_json::Map<String, serde_json::Value>,
+    /// Follow up the conditions of this verdict version.
+    #[serde(default)]
+    pub conditions_of: Option<SeedConditionsOf>,
+    #[serde(default)]
+    pub settings: Vec<toolreg_core::inventory::LocalSetting>,
+    #[serde(default)]
+    pub risks: Vec<toolreg_core::inventory::LocalRisk>,
+    /// Screened with the answers the registry's facts support.
+    #[serde(default)]
+    pub screened: bool,
+    #[serde(default)]
+    pub acceptance: Option<SeedAcceptance>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedConditionsOf {
+    pub assessment: String,
+    pub version: i32,
+    /// Only the first this many conditions have a status (all by default).
+    #[serde(default)]
+    pub followed_up: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedAcceptance {
+    pub assessment: String,
+    pub version: i32,
+    pub accepted_by_name: String,
+    pub accepted_by_role: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
 /// The parsed, not yet resolved, seed files.
 #[derive(Debug, Clone)]
 pub struct SeedSet {
@@ -151,6 +212,7 @@ pub struct SeedSet {
     pub(crate) tools: Vec<serde_json::Map<String, serde_json::Value>>,
     pub(crate) subprocessors: Vec<SeedToolSubprocessors>,
     pub(crate) assessments: Vec<SeedAssessment>,
+    pub(crate) inventories: Vec<SeedInventoryEntry>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(
@@ -168,11 +230,13 @@ impl SeedSet {
         let t: ToolsFile = parse(&files.tools)?;
         let s: SubprocessorsFile = parse(&files.subprocessors)?;
         let a: AssessmentsFile = parse(&files.assessments)?;
+        let i: InventoriesFile = parse(&files.inventories)?;
         Ok(Self {
             organisations: o.organisations,
             tools: t.tools,
             subprocessors: s.tools,
             assessments: a.assessments,
+            inventories: i.inventories,
         })
     }
 

@@ -14,6 +14,8 @@ pub struct SeedReport {
     pub inserted: BulkCounts,
     /// Objects in the seed that were already there and left alone.
     pub skipped: usize,
+    /// Municipalities' inventory entries added.
+    pub inventory_entries: usize,
 }
 
 /// Ids among `wanted` that already exist in `column`.
@@ -145,6 +147,11 @@ pub fn load(
                 .collect(),
         };
         let inserted = insert_all(conn, &fresh, now)?;
-        Ok(SeedReport { inserted, skipped })
+        let inventory_entries = super::inventory::load(conn, &seed.inventories, now)?;
+        Ok(SeedReport {
+            inserted,
+            skipped,
+            inventory_entries,
+        })
     })
 }

@@ -3,6 +3,7 @@
 //! and never changes what exists, so a second run writes nothing.
 
 mod format;
+mod inventory;
 mod load;
 mod resolve;
 

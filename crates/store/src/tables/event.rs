@@ -130,6 +130,15 @@ pub fn list_after(
                     .or(events::private_to.eq(org.to_string())),
             )
         }
+        EventReader::Reviewer(own) => {
+            let own = own.map(|o| o.to_string()).unwrap_or_default();
+            query = query.filter(
+                events::private_to
+                    .is_null()
+                    .or(events::event_type.eq_any(EventType::reviewed_private_types()))
+                    .or(events::private_to.eq(own)),
+            )
+        }
     }
     query
         .order(events::sequence.asc())

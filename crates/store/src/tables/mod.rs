@@ -10,6 +10,7 @@ pub mod document;
 pub mod event;
 pub mod event_consumer;
 pub mod generation;
+pub mod inventory;
 pub mod organisation;
 pub mod requirement_answer;
 pub mod submission;
