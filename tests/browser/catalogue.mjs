@@ -7,7 +7,9 @@
 // screenshot of each page type; and every page type's HTML through the Nu
 // validator (no errors).
 //
-// Usage: node catalogue.mjs <base-url> <output-dir>
+// Usage: node catalogue.mjs <base-url> <output-dir> [<record-path> <token>]
+// With a record path and a municipality's bearer token, its printable
+// record of processing is audited too, on screen and as printed.
 // Prints a JSON report; exits 1 when any check failed.
 
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +19,7 @@ import path from "node:path";
 import puppeteer from "puppeteer-core";
 
 const require = createRequire(import.meta.url);
-const [base, out] = process.argv.slice(2);
+const [base, out, recordPath, recordToken] = process.argv.slice(2);
 if (!base || !out) {
   console.error("usage: node catalogue.mjs <base-url> <output-dir>");
   process.exit(2);
@@ -147,6 +149,28 @@ const missing = await page.goto(`${base}/verktoy/finnes-ikke`, { waitUntil: "loa
 check(missing.status() === 404, "an unknown tool is a 404 page");
 await audit(page, "not-found");
 
+// The municipality's record of processing, with its token: accessible on
+// screen, and printed without the site's navigation.
+if (recordPath && recordToken) {
+  const auth = { Authorization: `Bearer ${recordToken}` };
+  const record = await browser.newPage();
+  await record.setExtraHTTPHeaders(auth);
+  const answer = await record.goto(`${base}${recordPath}`, { waitUntil: "load" });
+  check(answer.status() === 200, "the record of processing opens with the municipality's token");
+  check((await text(record, "h1")) === "Protokoll over behandlingsaktiviteter", "the record has its heading");
+  check((await record.$$("main section")).length >= 5, "one section per tool in use");
+  await audit(record, "processing-record");
+  await record.emulateMediaType("print");
+  const navShown = await record.$eval("header.site nav", (n) => getComputedStyle(n).display !== "none");
+  check(!navShown, "printed without the site's navigation");
+  const pdf = await record.pdf({ format: "A4" });
+  check(pdf.length > 1000, "the record prints to PDF");
+  const anonymous = await fetch(`${base}${recordPath}`);
+  check(anonymous.status === 401, "the record needs a token");
+  writeFileSync(path.join(out, "processing-record.html"), await (await fetch(`${base}${recordPath}`, { headers: auth })).text());
+  await record.close();
+}
+
 // The same journey with JavaScript off: plain forms and links.
 const plain = await browser.newPage();
 await plain.setJavaScriptEnabled(false);
@@ -196,6 +220,7 @@ saved.push(path.join(out, "compare.html"));
 const vendorHref = await page.goto(`${base}/verktoy/padlet`).then(() => page.$eval('.tool .meta a[href^="/leverandorer/"]', (a) => a.getAttribute("href")));
 writeFileSync(path.join(out, "vendor.html"), await (await fetch(`${base}${vendorHref}`)).text());
 saved.push(path.join(out, "vendor.html"));
+if (recordPath && recordToken) saved.push(path.join(out, "processing-record.html"));
 const vnu = spawnSync("java", ["-jar", vnuJar, "--format", "json", "--stdout", ...saved], { encoding: "utf8" });
 if (vnu.error) {
   check(false, `the Nu validator ran (${vnu.error.message})`, []);

@@ -12,6 +12,8 @@ use toolreg_tests::{client, token, Server};
 enum Caller {
     Anonymous,
     Municipality,
+    /// Another municipality than the one whose own part is asked for.
+    OtherMunicipality,
     VendorOfTool,
     OtherVendor,
     Reviewer,
@@ -25,9 +27,10 @@ enum Caller {
 }
 
 use Caller::*;
-const ALL: [Caller; 9] = [
+const ALL: [Caller; 10] = [
     Anonymous,
     Municipality,
+    OtherMunicipality,
     VendorOfTool,
     OtherVendor,
     Reviewer,
@@ -61,6 +64,7 @@ const SUBPROCESSOR_RECORDERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
 /// a vendor, is answered about the request, not refused.
 const SUBSCRIBING: &[Caller] = &[
     Municipality,
+    OtherMunicipality,
     VendorOfTool,
     OtherVendor,
     Reviewer,
@@ -71,6 +75,7 @@ const SUBSCRIBING: &[Caller] = &[
 /// Replacing one (no If-Match here): the same, and admins.
 const SUBSCRIPTION_WRITERS: &[Caller] = &[
     Municipality,
+    OtherMunicipality,
     VendorOfTool,
     OtherVendor,
     Reviewer,
@@ -83,6 +88,7 @@ const SUBSCRIPTION_WRITERS: &[Caller] = &[
 /// refusal of the route), and admins.
 const SUBSCRIBERS: &[Caller] = &[
     Municipality,
+    OtherMunicipality,
     VendorOfTool,
     OtherVendor,
     Reviewer,
@@ -93,6 +99,7 @@ const SUBSCRIBERS: &[Caller] = &[
 /// vendors.
 const ANSWER_READERS: &[Caller] = &[
     Municipality,
+    OtherMunicipality,
     VendorOfTool,
     Reviewer,
     OtherReviewer,
@@ -128,6 +135,10 @@ const TRIAGERS: &[Caller] = &[Reviewer, OtherReviewer, Admin];
 const REASSESSORS: &[Caller] = &[Reviewer, OtherReviewer];
 /// Answering for a tool: its own vendor.
 const OWN_VENDOR: &[Caller] = &[VendorOfTool];
+/// A municipality's own part: its own users (Bergen's, whose part is
+/// asked for) and admins; another municipality, vendors and reviewers are
+/// refused.
+const OWN_MUNICIPALITY: &[Caller] = &[Municipality, Admin];
 /// Uploading a document: vendors, for their own organisation.
 const VENDORS: &[Caller] = &[VendorOfTool, OtherVendor];
 
@@ -199,6 +210,15 @@ fn every_route_answers_every_caller_as_the_policy_says() {
                 Some("997770234"),
             )),
         ),
+        (
+            OtherMunicipality,
+            Some(token(
+                dir.path(),
+                "oslo",
+                &["municipality"],
+                Some("974760673"),
+            )),
+        ),
         (Admin, Some(token(dir.path(), "admin", &["admin"], None))),
     ];
     let bearer_of = |who: Caller| {
@@ -248,6 +268,30 @@ fn every_route_answers_every_caller_as_the_policy_says() {
         .expect("submission");
     let submission = submitted["id"].as_str().expect("submission id").to_string();
 
+    // Bergen's own part: its organisation and one of its sample entries.
+    let municipalities = get("/api/v1/organisations?kind=municipality&limit=50");
+    let bergen = municipalities["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|o| o["org_number"] == "964338531"))
+        .and_then(|o| o["id"].as_str())
+        .expect("Bergen in the sample data")
+        .to_string();
+    let inventory: Value = http
+        .get(url(&format!("/api/v1/organisations/{bergen}/inventory")))
+        .bearer_auth(bearer_of(Municipality))
+        .send()
+        .and_then(|r| r.json())
+        .expect("Bergen's inventory");
+    let entry = inventory["items"][0]["id"]
+        .as_str()
+        .expect("a sample entry")
+        .to_string();
+    let own_part = |rest: &str| url(&format!("/api/v1/organisations/{bergen}{rest}"));
+    // Kahoot! is in Bergen's sample inventory: adding it again is 409 for
+    // those allowed, after the organisation was checked.
+    let kahoot_entry = json!({"tool": {"kind": "registry", "tool_id": tool_id}, "purpose": "Quiz",
+        "agreement": {"status": "none"}, "owner": "Rektor", "status": "in_use"});
+
     // Unassessed facts, so the tool's own vendor may send it too.
     let tool_input = |slug: &str| json!({"slug": slug, "name": "Ny", "vendor_id": vendor_id, "processes_personal_data": "unknown"});
     // Kahoot! as it is, renamed: a change its vendor may make.
@@ -273,6 +317,95 @@ fn every_route_answers_every_caller_as_the_policy_says() {
     kahoot_renamed["name"] = json!("Kahoot! (nytt navn)");
     type Build<'a> = Box<dyn Fn(&str) -> RequestBuilder + 'a>;
     let routes: Vec<(&str, &str, &[Caller], Build)> = vec![
+        (
+            "GET",
+            "/api/v1/screening-questions",
+            PUBLIC,
+            Box::new(|_| http.get(url("/api/v1/screening-questions"))),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}/inventory",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.get(own_part("/inventory"))),
+        ),
+        (
+            "POST",
+            "/api/v1/organisations/{id}/inventory",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.post(own_part("/inventory")).json(&kahoot_entry)),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}/inventory/{entry_id}",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.get(own_part(&format!("/inventory/{entry}")))),
+        ),
+        (
+            "PUT",
+            "/api/v1/organisations/{id}/inventory/{entry_id}",
+            OWN_MUNICIPALITY,
+            Box::new(|_| {
+                http.put(own_part(&format!("/inventory/{entry}")))
+                    .header("If-Match", "\"stale\"")
+                    .json(&kahoot_entry)
+            }),
+        ),
+        (
+            "PUT",
+            "/api/v1/organisations/{id}/inventory/{entry_id}/local-part",
+            OWN_MUNICIPALITY,
+            Box::new(|_| {
+                http.put(own_part(&format!("/inventory/{entry}/local-part")))
+                    .header("If-Match", "\"stale\"")
+                    .json(&json!({}))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}/inventory/{entry_id}/screening",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.get(own_part(&format!("/inventory/{entry}/screening")))),
+        ),
+        (
+            "PUT",
+            "/api/v1/organisations/{id}/inventory/{entry_id}/screening",
+            OWN_MUNICIPALITY,
+            Box::new(|_| {
+                http.put(own_part(&format!("/inventory/{entry}/screening")))
+                    .header("If-Match", "\"stale\"")
+                    .json(&json!({}))
+            }),
+        ),
+        (
+            "POST",
+            "/api/v1/organisations/{id}/inventory/{entry_id}/acceptance",
+            OWN_MUNICIPALITY,
+            Box::new(|_| {
+                http.post(own_part(&format!("/inventory/{entry}/acceptance")))
+                    .header("If-Match", "\"stale\"")
+                    .json(&json!({"assessment_id": assessment, "version": 1,
+                        "accepted_by_name": "Kari Nordmann", "accepted_by_role": "kommunalsjef"}))
+            }),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}/overview",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.get(own_part("/overview"))),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}/processing-record",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.get(own_part("/processing-record"))),
+        ),
+        (
+            "GET",
+            "/api/v1/organisations/{id}/processing-record.csv",
+            OWN_MUNICIPALITY,
+            Box::new(|_| http.get(own_part("/processing-record.csv"))),
+        ),
         (
             "GET",
             "/healthz",

@@ -137,6 +137,7 @@ fn roles_and_tokens_at_the_edge() {
         "revision",
         "vendor",
         "current_verdict",
+        "municipalities_using",
         "links",
     ] {
         claim.as_object_mut().map(|o| o.remove(derived));

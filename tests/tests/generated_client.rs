@@ -81,5 +81,5 @@ fn generated_python_client_reads_every_sample_tool() {
         "the generated client failed:\n{stdout}{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert_eq!(stdout.trim(), "read 30 tools");
+    assert_eq!(stdout.trim(), "read 31 tools");
 }

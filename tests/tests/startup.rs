@@ -37,7 +37,7 @@ fn first_start_seeds_and_second_start_keeps_the_data() {
     assert_eq!(health.status(), 200);
     let log = server.stop();
     let loaded = seeded(&log).unwrap_or_else(|| panic!("no seed log line in:\n{log}"));
-    assert_eq!(loaded["tools"], 30);
+    assert_eq!(loaded["tools"], 31);
     assert!(
         dir.path().join("data/toolreg.db").exists(),
         "the SQLite file lives in the data dir"
@@ -90,7 +90,7 @@ fn seeding_can_be_switched_off() {
         &[],
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("30 verktøy"),
+        String::from_utf8_lossy(&out.stdout).contains("31 verktøy"),
         "{out:?}"
     );
 }
@@ -146,7 +146,7 @@ fn seed_and_serve_on_postgres() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&first.stdout).contains("30 verktøy"),
+        String::from_utf8_lossy(&first.stdout).contains("31 verktøy"),
         "{first:?}"
     );
     let second = run(dir.path(), &["seed"], &env);
@@ -193,7 +193,12 @@ fn a_write_from_another_process_is_seen_at_once() {
     let seed = dir.path().join("more-seed");
     std::fs::create_dir_all(&seed).expect("seed dir");
     let source = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../seed-data"));
-    for f in ["organisations.json", "tools.json", "subprocessors.json"] {
+    for f in [
+        "organisations.json",
+        "tools.json",
+        "subprocessors.json",
+        "inventories.json",
+    ] {
         std::fs::copy(source.join(f), seed.join(f)).expect("copy seed file");
     }
     let mut assessments: Value = serde_json::from_str(

@@ -205,10 +205,25 @@ fn the_catalogue_works_in_a_real_browser() {
     let dir = tempfile::tempdir().expect("tempdir");
     let api = Api::start(dir.path(), &[("TOOLREG_RATE_LIMIT", "false")]);
     let out = screenshot_dir();
+    // Bergen's printable record of processing, read with Bergen's token.
+    let orgs: Value = api
+        .get("/organisations?kind=municipality&limit=50")
+        .json()
+        .expect("organisations");
+    let bergen = orgs["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|o| o["org_number"] == "964338531"))
+        .and_then(|o| o["id"].as_str())
+        .expect("Bergen in the sample data")
+        .to_string();
+    let bergen_token =
+        toolreg_tests::token(dir.path(), "bergen", &["municipality"], Some("964338531"));
     let run = Command::new("node")
         .arg(browser_dir.join("catalogue.mjs"))
         .arg(api.server.url(""))
         .arg(&out)
+        .arg(format!("/kommuner/{bergen}/behandlingsprotokoll"))
+        .arg(&bergen_token)
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -232,6 +247,7 @@ fn the_catalogue_works_in_a_real_browser() {
         "vendor",
         "about",
         "not-found",
+        "processing-record",
     ] {
         assert!(report["pages"][name].is_object(), "{name} audited");
         assert!(

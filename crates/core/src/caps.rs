@@ -274,9 +274,17 @@ pub const FIELD_CAPS: &[FieldCap] = &[
         "recipients",
         Cap::ItemsOfChars(RECIPIENTS, RECIPIENT),
     ),
-    cap("InventoryInput", "schools", Cap::ItemsOfChars(SCHOOLS, SCHOOL)),
+    cap(
+        "InventoryInput",
+        "schools",
+        Cap::ItemsOfChars(SCHOOLS, SCHOOL),
+    ),
     cap("InventoryInput", "grades", Cap::Items(GRADES)),
-    cap("InventoryInput", "subjects", Cap::ItemsOfChars(SUBJECTS, SUBJECT)),
+    cap(
+        "InventoryInput",
+        "subjects",
+        Cap::ItemsOfChars(SUBJECTS, SUBJECT),
+    ),
     cap("InventoryInput", "purpose", Cap::Chars(PURPOSE)),
     cap(
         "InventoryInput",
@@ -295,7 +303,11 @@ pub const FIELD_CAPS: &[FieldCap] = &[
     ),
     cap("InventoryInput", "owner", Cap::Chars(OWNER)),
     cap("InventoryTool", "name", Cap::Chars(TOOL_NAME)),
-    cap("InventoryTool", "vendor_name", Cap::Chars(ORGANISATION_NAME)),
+    cap(
+        "InventoryTool",
+        "vendor_name",
+        Cap::Chars(ORGANISATION_NAME),
+    ),
     cap("InventoryTool", "website", Cap::Chars(URL)),
     cap(
         "ProcessingAgreement",
@@ -314,8 +326,16 @@ pub const FIELD_CAPS: &[FieldCap] = &[
     cap("LocalRisk", "title", Cap::Chars(FINDING_TITLE)),
     cap("LocalRisk", "description", Cap::Chars(FINDING_DESCRIPTION)),
     cap("LocalRisk", "measures", Cap::Chars(MEASURE_DESCRIPTION)),
-    cap("AcceptanceInput", "accepted_by_name", Cap::Chars(PERSON_NAME)),
-    cap("AcceptanceInput", "accepted_by_role", Cap::Chars(ROLE_TITLE)),
+    cap(
+        "AcceptanceInput",
+        "accepted_by_name",
+        Cap::Chars(PERSON_NAME),
+    ),
+    cap(
+        "AcceptanceInput",
+        "accepted_by_role",
+        Cap::Chars(ROLE_TITLE),
+    ),
     cap("AcceptanceInput", "note", Cap::Chars(LOCAL_NOTE)),
     cap(
         "ScreeningInput",

@@ -144,7 +144,7 @@ pub struct InventoryInput {
         default,
         deserialize_with = "crate::caps::at_most::<{ caps::GRADES }, _, _>"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<u8>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = grades_schema))]
     pub grades: Vec<u8>,
     #[serde(
         default,
@@ -183,6 +183,22 @@ pub struct InventoryInput {
     pub ends_on: Option<NaiveDate>,
 }
 
+/// School years as the document states them: 1–13, at most 13 of them.
+#[cfg(feature = "openapi")]
+fn grades_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(13)),
+        )
+        .max_items(Some(caps::GRADES))
+        .unique_items(true)
+        .build()
+}
+
 fn each_text(out: &mut Violations, p: &str, items: &[String], max_items: usize, max_chars: usize) {
     out.each_within(p, items, max_items, |out, p, item| {
         out.require_text(p, item, max_chars);
@@ -211,7 +227,13 @@ impl Validate for InventoryInput {
                 }
             }
         }
-        each_text(out, &format!("{p}/schools"), &self.schools, caps::SCHOOLS, caps::SCHOOL);
+        each_text(
+            out,
+            &format!("{p}/schools"),
+            &self.schools,
+            caps::SCHOOLS,
+            caps::SCHOOL,
+        );
         if self.all_schools && !self.schools.is_empty() {
             out.push(
                 format!("{p}/schools"),
@@ -235,7 +257,13 @@ impl Validate for InventoryInput {
             }
             out.unique(&format!("{p}/grades"), &self.grades);
         }
-        each_text(out, &format!("{p}/subjects"), &self.subjects, caps::SUBJECTS, caps::SUBJECT);
+        each_text(
+            out,
+            &format!("{p}/subjects"),
+            &self.subjects,
+            caps::SUBJECTS,
+            caps::SUBJECT,
+        );
         out.require_text(&format!("{p}/purpose"), &self.purpose, caps::PURPOSE);
         out.require_text(
             &format!("{p}/supplementary_basis"),
@@ -413,7 +441,11 @@ impl Validate for LocalPart {
                     &r.description,
                     caps::FINDING_DESCRIPTION,
                 );
-                out.limit_text(&format!("{p}/measures"), &r.measures, caps::MEASURE_DESCRIPTION);
+                out.limit_text(
+                    &format!("{p}/measures"),
+                    &r.measures,
+                    caps::MEASURE_DESCRIPTION,
+                );
                 for (field, value) in [
                     ("likelihood", r.likelihood),
                     ("consequence", r.consequence),
@@ -593,7 +625,8 @@ pub fn entry_state(
     });
     let mut reasons = Vec::new();
     let state = if facts.tool_discontinued {
-        reasons.push("Verktøyet er trukket fra registeret av leverandøren eller vurdererne.".into());
+        reasons
+            .push("Verktøyet er trukket fra registeret av leverandøren eller vurdererne.".into());
         EntryState::ToolWithdrawn
     } else if accepted.is_some() && accepted != in_force {
         match in_force {

@@ -108,7 +108,10 @@ fn the_state_follows_the_registry_and_the_local_part() {
         tool_discontinued: true,
         in_force: Some((r3, &v3)),
     };
-    assert_eq!(state(&gone, Some(&accepted), &all), EntryState::ToolWithdrawn);
+    assert_eq!(
+        state(&gone, Some(&accepted), &all),
+        EntryState::ToolWithdrawn
+    );
 }
 
 fn input() -> InventoryInput {
@@ -144,7 +147,13 @@ fn bad_entries_name_their_fields() {
         .unwrap_or_default();
     assert_eq!(
         pointers,
-        ["/schools", "/grades/0", "/grades/1", "/grades/3", "/purpose"]
+        [
+            "/schools",
+            "/grades/0",
+            "/grades/1",
+            "/grades/3",
+            "/purpose"
+        ]
     );
 }
 

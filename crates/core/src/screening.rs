@@ -29,14 +29,20 @@ crate::string_enum! {
 impl PersonalDataQuestion {
     pub fn text_nb(self) -> &'static str {
         match self {
-            Self::SignIn => "Logger elever eller ansatte inn (Feide, Google, Microsoft, egen konto)?",
+            Self::SignIn => {
+                "Logger elever eller ansatte inn (Feide, Google, Microsoft, egen konto)?"
+            }
             Self::IpAddress => "Kobler verktøyet seg til internett?",
-            Self::DeviceIdentifiers => "Leser verktøyet enhets-ID, reklame-ID eller informasjonskapsler?",
+            Self::DeviceIdentifiers => {
+                "Leser verktøyet enhets-ID, reklame-ID eller informasjonskapsler?"
+            }
             Self::FreeText => "Kan brukerne skrive fritekst (svar, kommentarer, chat)?",
             Self::Pictures => "Kan brukerne laste opp eller ta bilder eller video?",
             Self::Sound => "Tar verktøyet opp lyd eller tale?",
             Self::Location => "Samler verktøyet inn posisjon (GPS eller annen lokasjon)?",
-            Self::UsageLogs => "Lagrer verktøyet hva den enkelte gjør (logger, resultater, fremdrift)?",
+            Self::UsageLogs => {
+                "Lagrer verktøyet hva den enkelte gjør (logger, resultater, fremdrift)?"
+            }
         }
     }
 
@@ -81,15 +87,23 @@ crate::string_enum! {
 impl DpiaCriterion {
     pub fn text_nb(self) -> &'static str {
         match self {
-            Self::EvaluationOrScoring => "Evaluering eller poengsetting, også profilering og prediksjon",
-            Self::AutomatedDecisions => "Automatiserte avgjørelser med rettslig eller tilsvarende betydelig virkning",
+            Self::EvaluationOrScoring => {
+                "Evaluering eller poengsetting, også profilering og prediksjon"
+            }
+            Self::AutomatedDecisions => {
+                "Automatiserte avgjørelser med rettslig eller tilsvarende betydelig virkning"
+            }
             Self::SystematicMonitoring => "Systematisk monitorering",
             Self::SensitiveData => "Særlige kategorier eller svært personlige opplysninger",
             Self::LargeScale => "Behandling i stor skala",
             Self::MatchingDatasets => "Sammenstilling eller kombinasjon av datasett",
             Self::VulnerableDataSubjects => "Sårbare registrerte – barn er det",
-            Self::InnovativeTechnology => "Innovativ bruk eller ny teknologi, for eksempel kunstig intelligens",
-            Self::PreventsExerciseOfRights => "Behandlingen hindrer de registrerte i å utøve en rettighet eller bruke en tjeneste",
+            Self::InnovativeTechnology => {
+                "Innovativ bruk eller ny teknologi, for eksempel kunstig intelligens"
+            }
+            Self::PreventsExerciseOfRights => {
+                "Behandlingen hindrer de registrerte i å utøve en rettighet eller bruke en tjeneste"
+            }
         }
     }
 }
@@ -233,7 +247,10 @@ impl ScreeningInput {
             ));
             ProcessesPersonalData::Unknown
         } else {
-            reasons.push("Alle svar sier nei: verktøyet ser ikke ut til å behandle personopplysninger.".into());
+            reasons.push(
+                "Alle svar sier nei: verktøyet ser ikke ut til å behandle personopplysninger."
+                    .into(),
+            );
             ProcessesPersonalData::No
         };
         for c in &self.dpia_criteria {
@@ -289,10 +306,7 @@ impl ScreeningInput {
         use PersonalDataBasis as B;
         use PersonalDataQuestion as Q;
         let has = |b: B| tool.personal_data_basis.contains(&b);
-        let signs_in = tool
-            .login_methods
-            .iter()
-            .any(|m| *m != LoginMethod::None);
+        let signs_in = tool.login_methods.iter().any(|m| *m != LoginMethod::None);
         let mut personal_data = Vec::new();
         let mut set = |q: Q, yes: bool| {
             if yes {
@@ -424,7 +438,11 @@ mod tests {
                 .iter()
                 .map(|q| PersonalDataAnswer {
                     question: *q,
-                    answer: if yes.contains(q) { Answer::Yes } else { Answer::No },
+                    answer: if yes.contains(q) {
+                        Answer::Yes
+                    } else {
+                        Answer::No
+                    },
                 })
                 .collect(),
             dpia_criteria: criteria.to_vec(),
@@ -441,7 +459,11 @@ mod tests {
         assert_eq!(two.processes_personal_data, ProcessesPersonalData::Yes);
         assert_eq!(two.dpia, DpiaOutcome::Required);
         assert!(two.dpia_required);
-        assert!(two.reasons.iter().any(|r| r.contains("to eller flere")), "{:?}", two.reasons);
+        assert!(
+            two.reasons.iter().any(|r| r.contains("to eller flere")),
+            "{:?}",
+            two.reasons
+        );
         let one = answers(&[Q::SignIn], &[C::VulnerableDataSubjects]).outcome();
         assert_eq!(one.dpia, DpiaOutcome::Consider);
         assert!(!one.dpia_required);
@@ -449,7 +471,10 @@ mod tests {
 
     #[test]
     fn no_personal_data_needs_no_dpia_and_unknown_is_not_no() {
-        let none = answers(&[], &[DpiaCriterion::LargeScale, DpiaCriterion::SensitiveData]);
+        let none = answers(
+            &[],
+            &[DpiaCriterion::LargeScale, DpiaCriterion::SensitiveData],
+        );
         let out = none.outcome();
         assert_eq!(out.processes_personal_data, ProcessesPersonalData::No);
         assert_eq!(out.dpia, DpiaOutcome::NotRequired);
@@ -469,7 +494,10 @@ mod tests {
         a.always_requires_dpia = vec![AlwaysRequiresDpia::EvaluatingLearning];
         let out = a.outcome();
         assert_eq!(out.dpia, DpiaOutcome::Required);
-        assert!(out.reasons.iter().any(|r| r.contains("Datatilsynets liste")));
+        assert!(out
+            .reasons
+            .iter()
+            .any(|r| r.contains("Datatilsynets liste")));
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn seed_if_empty(config: &Config, pool: &DbPool) -> Result<(), StartError> {
             organisations = report.inserted.organisations,
             assessments = report.inserted.assessments,
             verdicts = report.inserted.verdicts,
+            inventory_entries = report.inventory_entries,
             "empty database: sample data loaded (illustrative, not official assessments; TOOLREG_SEED=false turns this off)"
         );
     }

@@ -164,6 +164,22 @@ fn sample_data_loads_once_on_every_backend() {
         };
         assert_eq!(slugs(&mut conn, eea_only), ["itslearning"], "{backend}");
 
+        // Two municipalities keep inventories with an entry in every state.
+        for key in ["bergen", "oslo"] {
+            let org = toolreg_store::seed::seed_id("organisation", key);
+            let states: std::collections::BTreeSet<_> =
+                toolreg_store::ops::inventory::views_of(&mut conn, org)
+                    .expect("views")
+                    .into_iter()
+                    .map(|v| v.state.state)
+                    .collect();
+            assert_eq!(
+                states.len(),
+                toolreg_core::inventory::EntryState::ALL.len(),
+                "{backend}: {key} has {states:?}"
+            );
+        }
+
         // Multi-level subprocessor chains are there.
         let revision = subprocessor_revision::latest(&mut conn, gw)
             .expect("latest")
@@ -189,6 +205,7 @@ fn bad_seed_files_are_reported_with_file_and_pointer() {
         ),
         subprocessors: ("subprocessors.json".into(), r#"{"_notice":"x","tools":[]}"#.into()),
         assessments: ("assessments.json".into(), r#"{"_notice":"x","assessments":[]}"#.into()),
+        inventories: ("inventories.json".into(), r#"{"_notice":"x","inventories":[]}"#.into()),
     };
     let broken = SeedSet::parse(&files).expect("well-formed JSON");
     let db = TestDb::sqlite();

@@ -28,16 +28,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::history::history_page)
         .service(pages::vendor::vendor_page)
         .service(pages::about::about_page)
+        .service(pages::processing_record::record_page)
         .service(assets::asset);
 }
 
 /// Every page type's path pattern, for the access table and the tests.
-pub const PAGES: [&str; 7] = [
+pub const PAGES: [&str; 8] = [
     "/",
     "/sok",
     "/verktoy/{slug}",
     "/verktoy/{slug}/historikk",
     "/leverandorer/{id}",
     "/om",
+    "/kommuner/{id}/behandlingsprotokoll",
     "/static/{name}",
 ];

@@ -54,7 +54,13 @@ async fn change_entry(
     caller: Caller,
     path: (String, String),
     if_match: String,
-    change: impl FnOnce(&mut DbConnection, &toolreg_store::ChangeContext, Uuid, Uuid, i32) -> Result<(), Problem>
+    change: impl FnOnce(
+            &mut DbConnection,
+            &toolreg_store::ChangeContext,
+            Uuid,
+            Uuid,
+            i32,
+        ) -> Result<(), Problem>
         + Send
         + 'static,
 ) -> Result<HttpResponse, Problem> {
@@ -228,10 +234,17 @@ pub async fn update_entry(
     body: JsonBody<InventoryInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
-    change_entry(req, state, caller, path.into_inner(), if_match, move |conn, ctx, org, id, v| {
-        ops::inventory::update(conn, ctx, org, id, &input, Some(v))?;
-        Ok(())
-    })
+    change_entry(
+        req,
+        state,
+        caller,
+        path.into_inner(),
+        if_match,
+        move |conn, ctx, org, id, v| {
+            ops::inventory::update(conn, ctx, org, id, &input, Some(v))?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -267,10 +280,17 @@ pub async fn set_local_part(
     body: JsonBody<LocalPart>,
 ) -> Result<HttpResponse, Problem> {
     let local = body.0;
-    change_entry(req, state, caller, path.into_inner(), if_match, move |conn, ctx, org, id, v| {
-        ops::inventory::set_local_part(conn, ctx, org, id, &local, Some(v))?;
-        Ok(())
-    })
+    change_entry(
+        req,
+        state,
+        caller,
+        path.into_inner(),
+        if_match,
+        move |conn, ctx, org, id, v| {
+            ops::inventory::set_local_part(conn, ctx, org, id, &local, Some(v))?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -306,10 +326,17 @@ pub async fn accept(
     body: JsonBody<AcceptanceInput>,
 ) -> Result<HttpResponse, Problem> {
     let input = body.0;
-    change_entry(req, state, caller, path.into_inner(), if_match, move |conn, ctx, org, id, v| {
-        ops::inventory::accept(conn, ctx, org, id, &input, Some(v))?;
-        Ok(())
-    })
+    change_entry(
+        req,
+        state,
+        caller,
+        path.into_inner(),
+        if_match,
+        move |conn, ctx, org, id, v| {
+            ops::inventory::accept(conn, ctx, org, id, &input, Some(v))?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -399,10 +426,17 @@ pub async fn put_screening(
     body: JsonBody<ScreeningInput>,
 ) -> Result<HttpResponse, Problem> {
     let answers = body.0;
-    change_entry(req, state, caller, path.into_inner(), if_match, move |conn, ctx, org, id, v| {
-        ops::inventory::screen(conn, ctx, org, id, &answers, Some(v))?;
-        Ok(())
-    })
+    change_entry(
+        req,
+        state,
+        caller,
+        path.into_inner(),
+        if_match,
+        move |conn, ctx, org, id, v| {
+            ops::inventory::screen(conn, ctx, org, id, &answers, Some(v))?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -451,7 +485,11 @@ pub async fn overview(
 pub fn processing_record(conn: &mut DbConnection, org: Uuid) -> Result<ProcessingRecord, Problem> {
     let organisation = organisation::get(conn, org)?;
     let views = ops::inventory::views_of(conn, org)?;
-    Ok(ProcessingRecord::of(&organisation, &views, chrono::Utc::now()))
+    Ok(ProcessingRecord::of(
+        &organisation,
+        &views,
+        chrono::Utc::now(),
+    ))
 }
 
 /// The record of processing activities (GDPR art. 30) for learning tools:

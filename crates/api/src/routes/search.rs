@@ -516,7 +516,10 @@ mod tests {
             Some("/facets")
         );
         assert_eq!(pointer("facets=").as_deref(), Some("/facets"));
-        assert_eq!(pointer("facets=vendor,,age_band").as_deref(), Some("/facets"));
+        assert_eq!(
+            pointer("facets=vendor,,age_band").as_deref(),
+            Some("/facets")
+        );
         assert_eq!(pointer("limit=0").as_deref(), Some("/limit"));
         assert_eq!(pointer("cursor=xyz").as_deref(), Some("/cursor"));
         assert_eq!(pointer("vendor=acme").as_deref(), Some("/vendor"));

@@ -14,8 +14,8 @@ pub fn run(config: &Config, dir: Option<&Path>) -> Result<(), StartError> {
     let report = database::load_seed(&pool, &files)?;
     let i = report.inserted;
     println!(
-        "lastet inn {} organisasjoner, {} verktøy, {} underdatabehandlerrevisjoner, {} vurderinger, {} versjoner; {} fantes fra før",
-        i.organisations, i.tools, i.subprocessor_revisions, i.assessments, i.verdicts, report.skipped
+        "lastet inn {} organisasjoner, {} verktøy, {} underdatabehandlerrevisjoner, {} vurderinger, {} versjoner, {} oppføringer i kommuners verktøyoversikter; {} fantes fra før",
+        i.organisations, i.tools, i.subprocessor_revisions, i.assessments, i.verdicts, report.inventory_entries, report.skipped
     );
     Ok(())
 }

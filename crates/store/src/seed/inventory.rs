@@ -33,10 +33,18 @@ fn entry(
             tool_id: seed_id("tool", slug),
         },
         (None, Some(local)) => local.clone(),
-        _ => return Err(invalid(format!("{at}/tool"), "oppgi enten tool eller local_tool")),
+        _ => {
+            return Err(invalid(
+                format!("{at}/tool"),
+                "oppgi enten tool eller local_tool",
+            ))
+        }
     };
     let mut details = s.details.clone();
-    details.insert("tool".into(), serde_json::to_value(&tool).unwrap_or_default());
+    details.insert(
+        "tool".into(),
+        serde_json::to_value(&tool).unwrap_or_default(),
+    );
     let input: InventoryInput = serde_json::from_value(serde_json::Value::Object(details))
         .map_err(|e| invalid(format!("{at}/details"), e.to_string()))?;
     input.validate().map_err(SeedError::Invalid)?;

@@ -88,7 +88,11 @@ pub fn insert(conn: &mut DbConnection, entry: &InventoryEntry) -> StoreResult<()
 }
 
 /// The organisation's entry `id`; not found under any other organisation.
-pub fn get(conn: &mut DbConnection, organisation_id: Uuid, id: Uuid) -> StoreResult<InventoryEntry> {
+pub fn get(
+    conn: &mut DbConnection,
+    organisation_id: Uuid,
+    id: Uuid,
+) -> StoreResult<InventoryEntry> {
     entries::table
         .find(id.to_string())
         .filter(entries::organisation_id.eq(organisation_id.to_string()))
@@ -100,7 +104,11 @@ pub fn get(conn: &mut DbConnection, organisation_id: Uuid, id: Uuid) -> StoreRes
 }
 
 /// Whether the organisation already lists the registry tool.
-pub fn lists_tool(conn: &mut DbConnection, organisation_id: Uuid, tool_id: Uuid) -> StoreResult<bool> {
+pub fn lists_tool(
+    conn: &mut DbConnection,
+    organisation_id: Uuid,
+    tool_id: Uuid,
+) -> StoreResult<bool> {
     let n: i64 = entries::table
         .filter(entries::organisation_id.eq(organisation_id.to_string()))
         .filter(entries::tool_id.eq(tool_id.to_string()))

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod history;
+pub mod processing_record;
 pub mod search;
 pub mod tool;
 pub mod vendor;
