@@ -362,6 +362,15 @@ fn every_route_answers_every_caller_as_the_policy_says() {
             }),
         ),
         (
+            "POST",
+            "/api/v1/organisations/{id}/inventory/{entry_id}/proposal",
+            OWN_MUNICIPALITY,
+            Box::new(|_| {
+                http.post(own_part(&format!("/inventory/{entry}/proposal")))
+                    .header("If-Match", "\"stale\"")
+            }),
+        ),
+        (
             "GET",
             "/api/v1/organisations/{id}/inventory/{entry_id}/screening",
             OWN_MUNICIPALITY,

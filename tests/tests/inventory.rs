@@ -379,6 +379,92 @@ fn a_municipality_screens_completes_accepts_and_learns_of_a_new_version() {
 }
 
 #[test]
+fn a_local_tool_is_proposed_to_the_reviewers_and_no_one_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let api = Api::start(dir.path(), &[("TOOLREG_RATE_LIMIT", "false")]);
+    let bergen = token(dir.path(), "bgo", &["municipality"], Some(BERGEN));
+    let org = organisation_id(&api, BERGEN);
+    // Bergen's sample inventory holds the local tool Lesemester.
+    let (_, list) = api.read(&format!("/organisations/{org}/inventory?limit=50"), &bergen);
+    let items = list["items"].as_array().expect("items");
+    let local = items
+        .iter()
+        .find(|e| e["tool"]["kind"] == "local")
+        .expect("a local tool in the sample");
+    assert_eq!(local["state"]["state"], "no_national_verdict");
+    let path = format!(
+        "/organisations/{org}/inventory/{}",
+        local["id"].as_str().expect("id")
+    );
+    let (tag, _) = api.read(&path, &bergen);
+    let proposed = api.send(
+        Method::POST,
+        &format!("{path}/proposal"),
+        &bergen,
+        Some(&tag),
+        None,
+    );
+    assert_eq!(proposed.status(), 200);
+    let proposed: Value = proposed.json().expect("entry");
+    assert!(proposed["proposed_at"].is_string());
+    // Once.
+    let (tag, _) = api.read(&path, &bergen);
+    let again = api.send(
+        Method::POST,
+        &format!("{path}/proposal"),
+        &bergen,
+        Some(&tag),
+        None,
+    );
+    assert_eq!(again.status(), 409);
+    // A registry tool is not proposed.
+    let registry = items
+        .iter()
+        .find(|e| e["tool"]["kind"] == "registry")
+        .expect("a registry tool");
+    let registry_path = format!(
+        "/organisations/{org}/inventory/{}",
+        registry["id"].as_str().expect("id")
+    );
+    let (tag, _) = api.read(&registry_path, &bergen);
+    let refused = api.send(
+        Method::POST,
+        &format!("{registry_path}/proposal"),
+        &bergen,
+        Some(&tag),
+        None,
+    );
+    assert_eq!(refused.status(), 409);
+
+    let proposals_of = |as_: &str| -> Vec<Value> {
+        let (_, events) = api.read("/events?limit=200", as_);
+        events
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["type"] == "no.toolreg.inventory.tool_proposed")
+            .cloned()
+            .collect()
+    };
+    let seen = proposals_of(&api.drafter);
+    assert_eq!(seen.len(), 1, "the reviewers read it");
+    assert_eq!(seen[0]["data"]["name"], "Lesemester");
+    assert_eq!(seen[0]["data"]["organisation_name"], "Bergen kommune");
+    assert_eq!(
+        proposals_of(&bergen).len(),
+        1,
+        "and the municipality itself"
+    );
+    let oslo = token(dir.path(), "osl", &["municipality"], Some("974760673"));
+    assert!(
+        proposals_of(&oslo).is_empty(),
+        "another municipality does not"
+    );
+    let vendor = token(dir.path(), "kahoot", &["vendor"], Some("997770234"));
+    assert!(proposals_of(&vendor).is_empty(), "nor a vendor");
+}
+
+#[test]
 fn the_public_count_of_municipalities_appears_from_five() {
     let dir = tempfile::tempdir().expect("tempdir");
     let api = Api::start(dir.path(), &[("TOOLREG_RATE_LIMIT", "false")]);

@@ -107,7 +107,13 @@ fn walk_mut(node: &mut Value, f: &mut dyn FnMut(&mut Value)) {
 /// Tagged enums of request bodies whose variants refuse fields they do not
 /// know (`#[serde(deny_unknown_fields)]`); utoipa leaves their inline
 /// variant objects open.
-const STRICT_VARIANTS: &[&str] = &["Channel", "SubscriptionScope"];
+const STRICT_VARIANTS: &[&str] = &[
+    "Channel",
+    "SubscriptionScope",
+    "InventoryTool",
+    "ProcessingAgreement",
+    "SubmissionContent",
+];
 
 /// Every request body refuses fields it does not know.
 fn mark_request_bodies_strict(doc: &mut Value) {

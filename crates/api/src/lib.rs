@@ -78,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(inventory::update_entry)
                 .service(inventory::set_local_part)
                 .service(inventory::accept)
+                .service(inventory::propose)
                 .service(inventory::get_screening)
                 .service(inventory::put_screening)
                 .service(inventory::screening_questions)

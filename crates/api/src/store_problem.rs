@@ -107,6 +107,11 @@ fn conflict(kind: &ConflictKind) -> (&'static str, &'static str, String) {
             "Versjonen gjelder ikke",
             "ingen nasjonal konklusjon gjelder for verktøyet nå, så det er ingenting å godkjenne".into(),
         ),
+        ConflictKind::NotProposable => (
+            "not-proposable",
+            "Kan ikke foreslås",
+            "bare et lokalt verktøy som ikke er foreslått før, kan foreslås for registeret".into(),
+        ),
         ConflictKind::LocalPartIncomplete { missing } => (
             "local-part-incomplete",
             "Den lokale delen er ikke ferdig",
@@ -184,6 +189,7 @@ mod tests {
             ConflictKind::AlreadyInInventory,
             ConflictKind::NotInForce { in_force: None },
             ConflictKind::LocalPartIncomplete { missing: 1 },
+            ConflictKind::NotProposable,
             ConflictKind::SubmissionTransition {
                 from: "accepted",
                 to: "rejected",

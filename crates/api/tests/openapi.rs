@@ -314,6 +314,36 @@ fn enums_are_documented_as_serialised() {
                 .collect()
         )
     );
+    // Two types of one name would share one schema: each keeps its own.
+    let values = |all: &[&str]| all.iter().map(|v| v.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        documented("Answer"),
+        values(
+            &toolreg_core::requirement::Answer::ALL
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+        )
+    );
+    assert_eq!(
+        documented("ScreeningAnswer"),
+        values(
+            &toolreg_core::screening::ScreeningAnswer::ALL
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+        )
+    );
+    assert_eq!(
+        documented("ConditionStatus"),
+        values(
+            &toolreg_core::inventory::ConditionStatus::ALL
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+        )
+    );
+
     // And every enum anywhere is in the wire's snake_case (event types are
     // dotted, as in CloudEvents' `type`).
     let text = toolreg_api::openapi::pretty_json();
@@ -434,6 +464,21 @@ fn every_free_text_query_value_forbids_control_characters() {
 #[test]
 fn tagged_enum_variants_of_request_bodies_are_as_strict_as_the_server() {
     let doc = document();
+    // Every tagged enum a request can send refuses unknown fields in each
+    // variant, as serde's `deny_unknown_fields` does.
+    for name in request_schemas(&doc) {
+        for v in doc["components"]["schemas"][&name]["oneOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| v["type"] == "object")
+        {
+            assert_eq!(
+                v["additionalProperties"], false,
+                "a variant of {name} accepts unknown fields in the document: {v}"
+            );
+        }
+    }
     let variant = |schema: &str, field: &str| -> serde_json::Value {
         doc["components"]["schemas"][schema]["oneOf"]
             .as_array()

@@ -54,6 +54,8 @@ crate::string_enum! {
         InventoryScreen => "inventory.screen",
         /// The controller accepted a verdict version for local use.
         InventoryAccept => "inventory.accept",
+        /// A local tool proposed to the national reviewers.
+        InventoryPropose => "inventory.propose",
     }
 }
 

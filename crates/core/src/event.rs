@@ -30,16 +30,23 @@ crate::string_enum! {
         /// new version published, or the assessment withdrawn (private to
         /// that municipality: no one else learns it uses the tool).
         InventoryVerdictChanged => "inventory.verdict_changed",
+        /// A municipality proposed a local tool for the registry (private
+        /// to it and the reviewers, who decide whether to take it in).
+        InventoryToolProposed => "inventory.tool_proposed",
     }
 }
 
 impl EventType {
     /// Whether reviewers read this type's private events: those about
-    /// what vendors send them, never a municipality's own part.
+    /// what vendors and municipalities send them, never the rest of a
+    /// municipality's own part.
     pub fn reviewers_read_private(self) -> bool {
         matches!(
             self,
-            Self::SubmissionSubmitted | Self::SubmissionCommented | Self::SubmissionStatusChanged
+            Self::SubmissionSubmitted
+                | Self::SubmissionCommented
+                | Self::SubmissionStatusChanged
+                | Self::InventoryToolProposed
         )
     }
 

@@ -688,6 +688,8 @@ pub struct InventoryEntry {
     /// When a verdict the acceptance rests on was last published anew or
     /// withdrawn; cleared by the next acceptance.
     pub verdict_changed_at: Option<DateTime<Utc>>,
+    /// When the local tool was proposed to the national reviewers.
+    pub proposed_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -61,8 +61,9 @@ impl PersonalDataQuestion {
 }
 
 crate::string_enum! {
-    /// The answer to one plain question.
-    pub enum Answer {
+    /// The answer to one plain question. (Not `Answer`: the requirement
+    /// catalogue's answers have that name in the OpenAPI document.)
+    pub enum ScreeningAnswer {
         Yes => "yes",
         No => "no",
         Unknown => "unknown",
@@ -144,7 +145,7 @@ impl AlwaysRequiresDpia {
 #[serde(deny_unknown_fields)]
 pub struct PersonalDataAnswer {
     pub question: PersonalDataQuestion,
-    pub answer: Answer,
+    pub answer: ScreeningAnswer,
 }
 
 /// The answers a municipality gives (or the registry proposes).
@@ -217,11 +218,11 @@ pub struct ScreeningOutcome {
 }
 
 impl ScreeningInput {
-    pub fn answer(&self, q: PersonalDataQuestion) -> Answer {
+    pub fn answer(&self, q: PersonalDataQuestion) -> ScreeningAnswer {
         self.personal_data
             .iter()
             .find(|a| a.question == q)
-            .map_or(Answer::Unknown, |a| a.answer)
+            .map_or(ScreeningAnswer::Unknown, |a| a.answer)
     }
 
     /// Apply the rules: personal data when any answer is yes; a DPIA when
@@ -230,11 +231,11 @@ impl ScreeningInput {
         let mut reasons = Vec::new();
         let yes: Vec<_> = PersonalDataQuestion::ALL
             .iter()
-            .filter(|q| self.answer(**q) == Answer::Yes)
+            .filter(|q| self.answer(**q) == ScreeningAnswer::Yes)
             .collect();
         let unknown = PersonalDataQuestion::ALL
             .iter()
-            .filter(|q| self.answer(**q) == Answer::Unknown)
+            .filter(|q| self.answer(**q) == ScreeningAnswer::Unknown)
             .count();
         let processes = if !yes.is_empty() {
             for q in &yes {
@@ -312,7 +313,7 @@ impl ScreeningInput {
             if yes {
                 personal_data.push(PersonalDataAnswer {
                     question: q,
-                    answer: Answer::Yes,
+                    answer: ScreeningAnswer::Yes,
                 });
             }
         };
@@ -439,9 +440,9 @@ mod tests {
                 .map(|q| PersonalDataAnswer {
                     question: *q,
                     answer: if yes.contains(q) {
-                        Answer::Yes
+                        ScreeningAnswer::Yes
                     } else {
-                        Answer::No
+                        ScreeningAnswer::No
                     },
                 })
                 .collect(),

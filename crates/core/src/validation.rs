@@ -41,6 +41,15 @@ impl Violations {
         Self::default()
     }
 
+    /// A single problem: a rule about one field that only a look at stored
+    /// state can check (a reference that does not exist, a change not
+    /// allowed).
+    pub fn one(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut v = Self::new();
+        v.push(pointer, message);
+        v
+    }
+
     pub fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.0.push(Violation {
             pointer: pointer.into(),

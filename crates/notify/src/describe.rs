@@ -89,6 +89,13 @@ pub fn headline(event: &Event, name: Option<&str>) -> String {
                 .map_or("endret", SubmissionStatus::label_nb);
             format!("Innsendingen for {tool} er {status}")
         }
+        EventType::InventoryToolProposed => {
+            let by = data
+                .get("organisation_name")
+                .and_then(Value::as_str)
+                .unwrap_or("En kommune");
+            format!("{by} foreslår {tool} for registeret")
+        }
         EventType::InventoryVerdictChanged => {
             if data.get("reason").and_then(Value::as_str) == Some("withdrawn") {
                 format!("Vurderingen dere godkjente for {tool} er trukket tilbake")
@@ -129,6 +136,9 @@ pub fn detail(event: &Event) -> String {
             "Leverandøren må sende inn et gyldig dokument; sjekk om avtalen deres bygger på det."
                 .to_string(),
         ),
+        EventType::InventoryToolProposed => text("purpose")
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("Brukes til: {t}")),
         EventType::InventoryVerdictChanged => Some(
             "Gå gjennom endringene, oppdater den lokale delen og godkjenn versjonen som gjelder nå."
                 .to_string(),

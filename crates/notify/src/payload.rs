@@ -92,7 +92,12 @@ pub fn links(event: &Event, base: &ApiBase) -> Value {
                 json!(format!("{base}/tools/{tool}/verdict")),
             );
         }
-        EventType::ToolCreated | EventType::ToolUpdated | EventType::RegistryLoaded => {}
+        // The entry is the municipality's own; reviewers get the facts in
+        // the event and no link they could not follow.
+        EventType::ToolCreated
+        | EventType::ToolUpdated
+        | EventType::RegistryLoaded
+        | EventType::InventoryToolProposed => {}
     }
     Value::Object(links)
 }

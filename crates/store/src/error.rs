@@ -67,6 +67,8 @@ pub enum ConflictKind {
     NotInForce {
         in_force: Option<(uuid::Uuid, i32)>,
     },
+    /// Only a local tool can be proposed, and once.
+    NotProposable,
     /// An acceptance needs a status on every condition of the verdict.
     LocalPartIncomplete {
         missing: usize,
@@ -113,6 +115,11 @@ pub enum StoreError {
 impl StoreError {
     pub fn taken(field: &'static str) -> Self {
         StoreError::Conflict(ConflictKind::Taken { field: Some(field) })
+    }
+
+    /// 422 about one field of the input.
+    pub fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        StoreError::Invalid(Violations::one(pointer, message))
     }
 }
 

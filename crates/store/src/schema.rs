@@ -279,6 +279,7 @@ diesel::table! {
         screening -> Nullable<Text>,
         acceptance -> Nullable<Text>,
         verdict_changed_at -> Nullable<Timestamp>,
+        proposed_at -> Nullable<Timestamp>,
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,

@@ -23,6 +23,8 @@ CREATE TABLE inventory_entries (
     -- Set in the transaction that publishes or withdraws a verdict the
     -- acceptance rests on; cleared by the next acceptance.
     verdict_changed_at TIMESTAMP,
+    -- When a local tool was proposed to the national reviewers.
+    proposed_at TIMESTAMP,
     version INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,

@@ -559,6 +559,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Who)] = &[
         Who::MunicipalityItselfAndAdmins,
     ),
     (
+        "POST",
+        "/api/v1/organisations/{id}/inventory/{entry_id}/proposal",
+        Who::MunicipalityItselfAndAdmins,
+    ),
+    (
         "GET",
         "/api/v1/organisations/{id}/inventory/{entry_id}/screening",
         Who::MunicipalityItselfAndAdmins,

@@ -340,6 +340,48 @@ pub async fn accept(
     .await
 }
 
+/// Propose the entry's local tool to the national reviewers, who hear of
+/// it privately (with the municipality's name and the use). Once per
+/// entry. Needs `If-Match`.
+#[utoipa::path(
+    tag = "inventory",
+    params(
+        ("id" = Uuid, Path, description = "Organisation id"),
+        ("entry_id" = Uuid, Path, description = "Entry id"),
+        ("If-Match" = String, Header, description = "ETag of the entry as last read"),
+    ),
+    responses(
+        (status = 200, description = "Proposed", body = InventoryEntryView, headers(("ETag" = String))),
+        (status = 400, description = "Bad id", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this organisation's user", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A registry tool, or proposed already", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{id}/inventory/{entry_id}/proposal")]
+pub async fn propose(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
+    path: web::Path<(String, String)>,
+    IfMatch(if_match): IfMatch,
+) -> Result<HttpResponse, Problem> {
+    change_entry(
+        req,
+        state,
+        caller,
+        path.into_inner(),
+        if_match,
+        move |conn, ctx, org, id, v| {
+            ops::inventory::propose(conn, ctx, org, id, Some(v))?;
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// A screening as read: the stored one, or a proposal from the registry's
 /// facts that is not saved until it is sent back.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -47,9 +47,10 @@ fn check_tool(
         return Ok(());
     };
     if tool::count_existing(conn, &[tool_id])? == 0 {
-        let mut v = Violations::new();
-        v.push("/tool/tool_id", "finnes ikke i registeret");
-        return Err(v.into());
+        return Err(StoreError::invalid(
+            "/tool/tool_id",
+            "finnes ikke i registeret",
+        ));
     }
     if inventory::lists_tool(conn, organisation_id, tool_id)? {
         return Err(StoreError::Conflict(ConflictKind::AlreadyInInventory));
@@ -75,6 +76,7 @@ pub fn create(
             screening: None,
             acceptance: None,
             verdict_changed_at: None,
+            proposed_at: None,
             version: 1,
             created_at: ctx.now,
             updated_at: ctx.now,
@@ -140,18 +142,17 @@ pub fn update(
         |conn, e| {
             match (e.input.tool.registry_id(), input.tool.registry_id()) {
                 (Some(before), Some(after)) if before != after => {
-                    let mut v = Violations::new();
-                    v.push(
+                    return Err(StoreError::invalid(
                         "/tool",
                         "en oppføring kan ikke bytte verktøy; legg til en ny oppføring",
-                    );
-                    return Err(v.into());
+                    ));
                 }
                 (None, Some(_)) => check_tool(conn, organisation_id, &input.tool)?,
                 (Some(_), None) => {
-                    let mut v = Violations::new();
-                    v.push("/tool", "et verktøy fra registeret kan ikke bli lokalt");
-                    return Err(v.into());
+                    return Err(StoreError::invalid(
+                        "/tool",
+                        "et verktøy fra registeret kan ikke bli lokalt",
+                    ));
                 }
                 _ => {}
             }
@@ -319,6 +320,53 @@ pub fn accept(
             Ok(())
         },
     )
+}
+
+/// Propose the entry's local tool to the national reviewers: a private
+/// event they (and the municipality) read, naming the tool and the use.
+pub fn propose(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    organisation_id: Uuid,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> StoreResult<InventoryEntry> {
+    change::apply(conn, ctx, |conn| {
+        let mut e = current(conn, organisation_id, id, expected_version)?;
+        let InventoryTool::Local {
+            name,
+            vendor_name,
+            website,
+        } = e.input.tool.clone()
+        else {
+            return Err(StoreError::Conflict(ConflictKind::NotProposable));
+        };
+        if e.proposed_at.is_some() {
+            return Err(StoreError::Conflict(ConflictKind::NotProposable));
+        }
+        let organisation = organisation::get(conn, organisation_id)?;
+        e.proposed_at = Some(ctx.now);
+        e.version += 1;
+        e.updated_at = ctx.now;
+        inventory::replace(conn, &e)?;
+        let event = NewEvent {
+            private_to: Some(organisation_id),
+            event_type: EventType::InventoryToolProposed,
+            severity: Severity::Info,
+            subject: target(&e).path(),
+            data: json!({
+                "entry_id": e.id,
+                "organisation_id": organisation_id,
+                "organisation_name": organisation.name,
+                "name": name,
+                "vendor_name": vendor_name,
+                "website": website,
+                "purpose": e.input.purpose,
+            }),
+        };
+        let change = Change::new(Action::InventoryPropose, target(&e), &e).with_events(vec![event]);
+        Ok((e, change))
+    })
 }
 
 /// An entry with its tool's name, its computed state and, when the verdict

@@ -83,9 +83,10 @@ fn check_ownership(
         SubmissionContent::ToolProposal { tool } | SubmissionContent::ProductFacts { tool }
             if tool.vendor_id != vendor =>
         {
-            let mut v = Violations::new();
-            v.push("/content/tool/vendor_id", "må være din egen organisasjon");
-            Err(v.into())
+            Err(StoreError::invalid(
+                "/content/tool/vendor_id",
+                "må være din egen organisasjon",
+            ))
         }
         _ => Ok(()),
     }

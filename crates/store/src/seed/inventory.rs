@@ -17,9 +17,7 @@ use toolreg_core::screening::{Screening, ScreeningInput};
 use toolreg_core::{Validate, Violations};
 
 fn invalid(at: String, message: impl Into<String>) -> SeedError {
-    let mut v = Violations::new();
-    v.push(at, message);
-    SeedError::Invalid(v)
+    SeedError::Invalid(Violations::one(at, message))
 }
 
 /// The entry a seed object describes, with the registry as it now stands.
@@ -113,6 +111,7 @@ fn entry(
         screening,
         acceptance,
         verdict_changed_at: None,
+        proposed_at: None,
         version: 1,
         created_at: s.created_at,
         updated_at: s.created_at,

@@ -29,6 +29,7 @@ struct EntryRow {
     screening: Option<String>,
     acceptance: Option<String>,
     verdict_changed_at: Option<NaiveDateTime>,
+    proposed_at: Option<NaiveDateTime>,
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -46,6 +47,7 @@ impl EntryRow {
             screening: e.screening.as_ref().map(to_json),
             acceptance: e.acceptance.as_ref().map(to_json),
             verdict_changed_at: e.verdict_changed_at.map(to_db),
+            proposed_at: e.proposed_at.map(to_db),
             version: e.version,
             created_at: to_db(e.created_at),
             updated_at: to_db(e.updated_at),
@@ -73,6 +75,7 @@ impl EntryRow {
                 .map(|a| from_json::<Acceptance>("inventory_entries.acceptance", &a))
                 .transpose()?,
             verdict_changed_at: self.verdict_changed_at.map(from_db),
+            proposed_at: self.proposed_at.map(from_db),
             version: self.version,
             created_at: from_db(self.created_at),
             updated_at: from_db(self.updated_at),
@@ -135,6 +138,7 @@ pub fn replace(conn: &mut DbConnection, next: &InventoryEntry) -> StoreResult<()
         entries::screening.eq(&row.screening),
         entries::acceptance.eq(&row.acceptance),
         entries::verdict_changed_at.eq(row.verdict_changed_at),
+        entries::proposed_at.eq(row.proposed_at),
         entries::version.eq(row.version),
         entries::updated_at.eq(row.updated_at),
     ))
