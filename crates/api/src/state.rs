@@ -34,6 +34,11 @@ pub struct Documents {
     pub max_bytes: u64,
 }
 
+/// What the response cache may hold: 64 MiB of rendered responses, some
+/// 30,000 tools at their usual 2 KiB (the old cap of 10,000 entries was
+/// emptied whole when full, a cliff once more tools were read in turn).
+pub const RESPONSE_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// The default upload limit: 25 MiB.
 pub const DEFAULT_DOCUMENT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
@@ -49,7 +54,7 @@ impl AppState {
     pub fn new(pool: DbPool, validator: Validator, four_eyes: bool, limits: LimitsConfig) -> Self {
         Self {
             pool,
-            cache: Arc::new(ResponseCache::new(10_000)),
+            cache: Arc::new(ResponseCache::new(RESPONSE_CACHE_BYTES)),
             validator: Arc::new(validator),
             four_eyes,
             limits: Arc::new(Limits::new(limits)),

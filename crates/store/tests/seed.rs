@@ -164,6 +164,12 @@ fn sample_data_loads_once_on_every_backend() {
         };
         assert_eq!(slugs(&mut conn, eea_only), ["itslearning"], "{backend}");
 
+        // The load left the planner statistics to plan with.
+        assert!(
+            planner_knows_tools(&mut conn),
+            "{backend}: ANALYZE ran after the load"
+        );
+
         // Two municipalities keep inventories with an entry in every state.
         for key in ["bergen", "oslo"] {
             let org = toolreg_store::seed::seed_id("organisation", key);
@@ -236,4 +242,33 @@ fn bad_seed_files_are_reported_with_file_and_pointer() {
         parse_err.contains("tools.json") && parse_err.contains("extra"),
         "{parse_err}"
     );
+}
+
+/// Whether the database has statistics on the tools table: SQLite's
+/// `sqlite_stat1`, PostgreSQL's row estimate (-1 until analysed).
+fn planner_knows_tools(conn: &mut toolreg_store::DbConnection) -> bool {
+    use diesel::prelude::*;
+    use diesel::sql_types::{BigInt, Double};
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Estimate {
+        #[diesel(sql_type = Double)]
+        rows: f64,
+    }
+    match conn {
+        toolreg_store::DbConnection::Sqlite(c) => {
+            diesel::sql_query("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'tools'")
+                .get_result::<Count>(c)
+                .is_ok_and(|r| r.n > 0)
+        }
+        toolreg_store::DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'tools'::regclass",
+        )
+        .get_result::<Estimate>(c)
+        .is_ok_and(|r| r.rows > 0.0),
+    }
 }

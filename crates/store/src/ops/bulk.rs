@@ -294,3 +294,14 @@ pub fn insert_all(
         Ok(counts)
     })
 }
+
+/// Refresh the planner's statistics after a bulk load. Without them a
+/// fresh PostgreSQL (no autovacuum run yet, or none configured) plans
+/// reads of 50,000 tools as if the tables were empty: measured 10× slower
+/// tool reads and 28× slower lists until statistics existed. SQLite's
+/// planner uses them (`sqlite_stat1`) for its index choices too. Run after
+/// the load's transaction, so the load holds its locks no longer.
+pub fn refresh_statistics(conn: &mut DbConnection) -> StoreResult<()> {
+    diesel::sql_query("ANALYZE").execute(conn)?;
+    Ok(())
+}

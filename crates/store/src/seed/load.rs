@@ -44,7 +44,7 @@ pub fn load(
 ) -> Result<SeedReport, SeedError> {
     let resolved = resolve(seed)?;
     let all = resolved.set;
-    crate::write::write_transaction(conn, |conn| {
+    let report = crate::write::write_transaction(conn, |conn| {
         let org_ids = existing_ids(
             all.organisations
                 .iter()
@@ -153,5 +153,9 @@ pub fn load(
             skipped,
             inventory_entries,
         })
-    })
+    })?;
+    if report.inserted != BulkCounts::default() || report.inventory_entries > 0 {
+        crate::ops::bulk::refresh_statistics(conn)?;
+    }
+    Ok(report)
 }
