@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP benchmark: GET /api/v1/tools/{id} and GET /api/v1/tools, and the web
+# HTTP benchmark: GET /api/v1/tools/{id} (one tool, and any tool at random)
+# and GET /api/v1/tools, and the web
 # catalogue's tool page and search page with the JSON search they stand
 # beside, on the sample data plus N generated tools (default 50,000), 64
 # connections, each against a ceiling route in the same binary that returns
@@ -56,9 +57,9 @@ query="quiz%20feide"
 search_page_bytes="$(curl -sf "$base/sok?q=$query" | wc -c)"
 search_json_bytes="$(curl -sf "$base/api/v1/search?q=$query" | wc -c)"
 
-measure() { # name url
+measure() { # name url [wrk script]
     local out
-    out="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$2")"
+    out="$(TOOLS="$TOOLS" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency ${3:+-s "$3"} "$2")"
     python3 bench/wrk_summary.py "$1" "$out"
 }
 
@@ -73,6 +74,9 @@ results+=("$(measure "search page, HTML (/sok?q=quiz feide)" "$base/sok?q=$query
 results+=("$(measure "ceiling, $search_page_bytes bytes" "$base/bench/ceiling/$search_page_bytes")")
 results+=("$(measure "search, JSON (/api/v1/search?q=quiz feide)" "$base/api/v1/search?q=$query")")
 results+=("$(measure "ceiling, $search_json_bytes bytes" "$base/bench/ceiling/$search_json_bytes")")
+# Last, so the rotation fills the cache after the others were measured.
+results+=("$(measure "tool by slug, random over all $TOOLS (mostly cold)" "$base" bench/random_tool.lua)")
+results+=("$(measure "ceiling, $one_bytes bytes" "$base/bench/ceiling/$one_bytes")")
 
 day="$(date -u +%Y-%m-%d)"
 report="bench/results/${day}-http.md"
