@@ -80,6 +80,12 @@ results+=("$(measure "ceiling, $one_bytes bytes" "$base/bench/ceiling/$one_bytes
 
 day="$(date -u +%Y-%m-%d)"
 report="bench/results/${day}-http.md"
+# A second run on one day keeps the first report.
+n=2
+while [ -e "$report" ]; do
+    report="bench/results/${day}-http-$n.md"
+    n=$((n + 1))
+done
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 {
