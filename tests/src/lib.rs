@@ -318,6 +318,20 @@ impl Api {
         assessment
     }
 
+    /// The id of the organisation with this number (from the sample data).
+    pub fn organisation_id(&self, org_number: &str) -> String {
+        let list: serde_json::Value = self
+            .get("/organisations?limit=200")
+            .json()
+            .expect("organisations");
+        list["items"]
+            .as_array()
+            .and_then(|i| i.iter().find(|o| o["org_number"] == org_number))
+            .and_then(|o| o["id"].as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("organisation {org_number} in the sample data"))
+    }
+
     /// The ETag and body of a resource as `as_` reads it.
     pub fn read(&self, path: &str, as_: &str) -> (String, serde_json::Value) {
         let r = self.send(reqwest::Method::GET, path, as_, None, None);

@@ -12,19 +12,6 @@ use toolreg_tests::{token, Api};
 const TRONDHEIM: &str = "942110464";
 const BERGEN: &str = "964338531";
 
-fn organisation_id(api: &Api, org_number: &str) -> String {
-    let list: Value = api
-        .get("/organisations?limit=200")
-        .json()
-        .expect("organisations");
-    list["items"]
-        .as_array()
-        .and_then(|i| i.iter().find(|o| o["org_number"] == org_number))
-        .and_then(|o| o["id"].as_str())
-        .map(str::to_owned)
-        .expect("organisation in the sample data")
-}
-
 /// The CSV record as text, checked for its byte order mark.
 fn csv(api: &Api, org: &str, as_: &str) -> String {
     let r = api.send(
@@ -74,7 +61,7 @@ fn a_municipality_screens_completes_accepts_and_learns_of_a_new_version() {
         &["municipality"],
         Some(TRONDHEIM),
     );
-    let org = organisation_id(&api, TRONDHEIM);
+    let org = api.organisation_id(TRONDHEIM);
     let gw: Value = api
         .get("/tools/google-workspace-for-education")
         .json()
@@ -328,7 +315,7 @@ fn a_municipality_screens_completes_accepts_and_learns_of_a_new_version() {
     assert_eq!(mine[0]["audience"], org);
     assert_eq!(mine[0]["data"]["reason"], "published");
     let bergen = token(dir.path(), "bgo", &["municipality"], Some(BERGEN));
-    let bergen_id = organisation_id(&api, BERGEN);
+    let bergen_id = api.organisation_id(BERGEN);
     let theirs = private_of(&bergen);
     assert_eq!(theirs.len(), 1, "{theirs:?}");
     assert_eq!(theirs[0]["audience"], bergen_id);
@@ -383,7 +370,7 @@ fn a_local_tool_is_proposed_to_the_reviewers_and_no_one_else() {
     let dir = tempfile::tempdir().expect("tempdir");
     let api = Api::start(dir.path(), &[("TOOLREG_RATE_LIMIT", "false")]);
     let bergen = token(dir.path(), "bgo", &["municipality"], Some(BERGEN));
-    let org = organisation_id(&api, BERGEN);
+    let org = api.organisation_id(BERGEN);
     // Bergen's sample inventory holds the local tool Lesemester.
     let (_, list) = api.read(&format!("/organisations/{org}/inventory?limit=50"), &bergen);
     let items = list["items"].as_array().expect("items");
@@ -477,7 +464,7 @@ fn the_public_count_of_municipalities_appears_from_five() {
     );
     let add = |org_number: &str| {
         let t = token(dir.path(), org_number, &["municipality"], Some(org_number));
-        let org = organisation_id(&api, org_number);
+        let org = api.organisation_id(org_number);
         api.created(
             &format!("/organisations/{org}/inventory"),
             &t,

@@ -206,16 +206,7 @@ fn the_catalogue_works_in_a_real_browser() {
     let api = Api::start(dir.path(), &[("TOOLREG_RATE_LIMIT", "false")]);
     let out = screenshot_dir();
     // Bergen's printable record of processing, read with Bergen's token.
-    let orgs: Value = api
-        .get("/organisations?kind=municipality&limit=50")
-        .json()
-        .expect("organisations");
-    let bergen = orgs["items"]
-        .as_array()
-        .and_then(|i| i.iter().find(|o| o["org_number"] == "964338531"))
-        .and_then(|o| o["id"].as_str())
-        .expect("Bergen in the sample data")
-        .to_string();
+    let bergen = api.organisation_id("964338531");
     let bergen_token =
         toolreg_tests::token(dir.path(), "bergen", &["municipality"], Some("964338531"));
     let run = Command::new("node")

@@ -44,6 +44,12 @@ impl UsageStatus {
 /// below it, "used by 2" could tell who.
 pub const PUBLIC_USAGE_THRESHOLD: i64 = 5;
 
+/// The count of organisations using a tool as the public may see it: only
+/// from the threshold up.
+pub fn public_usage(organisations: i64) -> Option<i64> {
+    (organisations >= PUBLIC_USAGE_THRESHOLD).then_some(organisations)
+}
+
 /// The statuses that count as using a tool, as stored.
 pub fn active_statuses() -> Vec<&'static str> {
     UsageStatus::ALL
@@ -541,7 +547,7 @@ impl EntryState {
 }
 
 /// A verdict version by its assessment and number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictRef {
     pub assessment_id: Uuid,

@@ -43,7 +43,7 @@ pub fn tool_views(conn: &mut DbConnection, tools: Vec<Tool>) -> StoreResult<Vec<
             municipalities_using: usage
                 .get(&t.id)
                 .copied()
-                .filter(|n| *n >= toolreg_core::inventory::PUBLIC_USAGE_THRESHOLD),
+                .and_then(toolreg_core::inventory::public_usage),
             tool: t,
         })
         .collect())

@@ -534,6 +534,19 @@ pub fn processing_record(conn: &mut DbConnection, org: Uuid) -> Result<Processin
     ))
 }
 
+/// The record of the organisation in the path, for a caller acting for it.
+async fn own_record(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    raw_org: String,
+) -> Result<ProcessingRecord, Problem> {
+    with_db(state, move |conn| {
+        let org = own(conn, &caller, &raw_org)?;
+        processing_record(conn, org)
+    })
+    .await
+}
+
 /// The record of processing activities (GDPR art. 30) for learning tools:
 /// one activity per tool in use, with the national verdict and the local
 /// acceptance.
@@ -553,12 +566,7 @@ pub async fn processing_record_json(
     AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let raw = path.into_inner();
-    let record = with_db(&state, move |conn| {
-        let org = own(conn, &caller, &raw)?;
-        processing_record(conn, org)
-    })
-    .await?;
+    let record = own_record(&state, caller, path.into_inner()).await?;
     // Generated at each request (it carries the time), so no ETag.
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -583,12 +591,7 @@ pub async fn processing_record_csv(
     AsMunicipalityOrAdmin(caller): AsMunicipalityOrAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let raw = path.into_inner();
-    let record = with_db(&state, move |conn| {
-        let org = own(conn, &caller, &raw)?;
-        processing_record(conn, org)
-    })
-    .await?;
+    let record = own_record(&state, caller, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((

@@ -11,6 +11,7 @@ use crate::tables::event::NewEvent;
 use crate::tables::{inventory, organisation, tool, verdict_version};
 use crate::DbConnection;
 use serde_json::json;
+use std::collections::hash_map::{Entry, HashMap};
 use toolreg_core::change::{Action, Target};
 use toolreg_core::diff::diff_verdicts;
 use toolreg_core::event::{EventType, Severity};
@@ -110,13 +111,38 @@ fn revise(
     action: Action,
     edit: impl FnOnce(&mut DbConnection, &mut InventoryEntry) -> StoreResult<()>,
 ) -> StoreResult<InventoryEntry> {
+    let unannounced =
+        |conn: &mut DbConnection, e: &mut InventoryEntry| edit(conn, e).map(|()| Vec::new());
+    revise_announcing(
+        conn,
+        ctx,
+        organisation_id,
+        id,
+        expected_version,
+        action,
+        unannounced,
+    )
+}
+
+/// The same, for a change that records events: `edit` gives them, made
+/// from the entry as it will be stored.
+fn revise_announcing(
+    conn: &mut DbConnection,
+    ctx: &ChangeContext,
+    organisation_id: Uuid,
+    id: Uuid,
+    expected_version: Option<i32>,
+    action: Action,
+    edit: impl FnOnce(&mut DbConnection, &mut InventoryEntry) -> StoreResult<Vec<NewEvent>>,
+) -> StoreResult<InventoryEntry> {
     change::apply(conn, ctx, |conn| {
         let mut e = current(conn, organisation_id, id, expected_version)?;
-        edit(conn, &mut e)?;
         e.version += 1;
         e.updated_at = ctx.now;
+        let events = edit(conn, &mut e)?;
         inventory::replace(conn, &e)?;
-        recorded(action, e)
+        let change = Change::new(action, target(&e), &e).with_events(events);
+        Ok((e, change))
     })
 }
 
@@ -331,42 +357,44 @@ pub fn propose(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> StoreResult<InventoryEntry> {
-    change::apply(conn, ctx, |conn| {
-        let mut e = current(conn, organisation_id, id, expected_version)?;
-        let InventoryTool::Local {
-            name,
-            vendor_name,
-            website,
-        } = e.input.tool.clone()
-        else {
-            return Err(StoreError::Conflict(ConflictKind::NotProposable));
-        };
-        if e.proposed_at.is_some() {
-            return Err(StoreError::Conflict(ConflictKind::NotProposable));
-        }
-        let organisation = organisation::get(conn, organisation_id)?;
-        e.proposed_at = Some(ctx.now);
-        e.version += 1;
-        e.updated_at = ctx.now;
-        inventory::replace(conn, &e)?;
-        let event = NewEvent {
-            private_to: Some(organisation_id),
-            event_type: EventType::InventoryToolProposed,
-            severity: Severity::Info,
-            subject: target(&e).path(),
-            data: json!({
-                "entry_id": e.id,
-                "organisation_id": organisation_id,
-                "organisation_name": organisation.name,
-                "name": name,
-                "vendor_name": vendor_name,
-                "website": website,
-                "purpose": e.input.purpose,
-            }),
-        };
-        let change = Change::new(Action::InventoryPropose, target(&e), &e).with_events(vec![event]);
-        Ok((e, change))
-    })
+    revise_announcing(
+        conn,
+        ctx,
+        organisation_id,
+        id,
+        expected_version,
+        Action::InventoryPropose,
+        |conn, e| {
+            let InventoryTool::Local {
+                name,
+                vendor_name,
+                website,
+            } = e.input.tool.clone()
+            else {
+                return Err(StoreError::Conflict(ConflictKind::NotProposable));
+            };
+            if e.proposed_at.is_some() {
+                return Err(StoreError::Conflict(ConflictKind::NotProposable));
+            }
+            let organisation = organisation::get(conn, organisation_id)?;
+            e.proposed_at = Some(ctx.now);
+            Ok(vec![NewEvent {
+                private_to: Some(organisation_id),
+                event_type: EventType::InventoryToolProposed,
+                severity: Severity::Info,
+                subject: target(e).path(),
+                data: json!({
+                    "entry_id": e.id,
+                    "organisation_id": organisation_id,
+                    "organisation_name": organisation.name,
+                    "name": name,
+                    "vendor_name": vendor_name,
+                    "website": website,
+                    "purpose": e.input.purpose,
+                }),
+            }])
+        },
+    )
 }
 
 /// An entry with its tool's name, its computed state and, when the verdict
@@ -440,18 +468,29 @@ pub fn overtaken_acceptances(
 ) -> StoreResult<Vec<NewEvent>> {
     let mut marked = Vec::new();
     let mut events = Vec::new();
+    // Hundreds of municipalities may have accepted the same few versions of
+    // the same few tools: each verdict is read once.
+    let in_force = verdict_version::current_for_tools(conn, tool_ids)?;
+    let mut accepted_versions: HashMap<VerdictRef, VerdictVersion> = HashMap::new();
     for e in inventory::accepted_for_tools(conn, tool_ids)? {
-        let now = verdict_version::current(conn, e.tool_id)?;
+        let now = in_force.get(&e.tool_id);
         let accepted = VerdictRef {
             assessment_id: e.acceptance.assessment_id,
             version: e.acceptance.version,
         };
-        if now.as_ref().map(reference) == Some(accepted) {
+        if now.map(reference) == Some(accepted) {
             continue;
         }
-        let diff = match &now {
+        let diff = match now {
             Some(now) => {
-                let before = verdict_version::get(conn, accepted.assessment_id, accepted.version)?;
+                let before = match accepted_versions.entry(accepted) {
+                    Entry::Occupied(v) => v.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(verdict_version::get(
+                        conn,
+                        accepted.assessment_id,
+                        accepted.version,
+                    )?),
+                };
                 Some(diff_verdicts(&before.content, &now.content))
             }
             None => None,
@@ -475,7 +514,7 @@ pub fn overtaken_acceptances(
                     VerdictChange::Withdrawn => "withdrawn",
                 },
                 "accepted": accepted,
-                "in_force": now.as_ref().map(reference),
+                "in_force": now.map(reference),
                 "diff": diff,
             }),
         });

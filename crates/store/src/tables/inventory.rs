@@ -5,13 +5,13 @@
 use crate::connection::DbConnection;
 use crate::error::{Entity, StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
-use crate::row::{from_json, parse_enum, parse_uuid, to_json};
+use crate::row::{from_json, parse_uuid, to_json};
 use crate::schema::inventory_entries as entries;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use toolreg_core::inventory::{
-    active_statuses, Acceptance, InventoryEntry, InventoryInput, LocalPart, UsageStatus,
+    active_statuses, Acceptance, InventoryEntry, InventoryInput, LocalPart,
 };
 use toolreg_core::screening::Screening;
 use uuid::Uuid;
@@ -55,9 +55,9 @@ impl EntryRow {
     }
 
     fn into_domain(self) -> StoreResult<InventoryEntry> {
+        // `usage_status` is the indexed copy of `details.status`; the
+        // document is what is read.
         let input: InventoryInput = from_json("inventory_entries.details", &self.details)?;
-        // The indexed copy must agree with the document it was made from.
-        let _: UsageStatus = parse_enum("inventory_entries.usage_status", &self.usage_status)?;
         Ok(InventoryEntry {
             id: parse_uuid("inventory_entries.id", &self.id)?,
             organisation_id: parse_uuid(
@@ -201,18 +201,17 @@ pub fn tools_in_use(conn: &mut DbConnection, organisation_id: Uuid) -> StoreResu
         .collect()
 }
 
-/// How many organisations use the tool now (an index range: one row per
-/// organisation, since an organisation lists a tool once).
+/// How many organisations use the tool now.
 pub fn organisations_using(conn: &mut DbConnection, tool_id: Uuid) -> StoreResult<i64> {
-    Ok(entries::table
-        .filter(entries::tool_id.eq(tool_id.to_string()))
-        .filter(entries::usage_status.eq_any(active_statuses()))
-        .count()
-        .get_result(conn)?)
+    Ok(usage_counts(conn, &[tool_id])?
+        .get(&tool_id)
+        .copied()
+        .unwrap_or(0))
 }
 
-/// How many organisations use each of these tools now, in one query;
-/// tools no one uses are absent.
+/// How many organisations use each of these tools now, in one query (one
+/// row per organisation, since an organisation lists a tool once); tools
+/// no one uses are absent.
 pub fn usage_counts(
     conn: &mut DbConnection,
     tool_ids: &[Uuid],

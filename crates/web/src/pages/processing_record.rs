@@ -23,42 +23,45 @@ struct RecordPage {
     csv_href: String,
 }
 
-/// The fields of an activity in the order the page lists them.
-fn rows(a: &ProcessingActivity) -> Vec<(&'static str, String)> {
-    let list = |items: &[String]| items.join(", ");
-    let grades = a
-        .grades
-        .iter()
-        .map(u8::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    vec![
-        ("Formål", a.purpose.clone()),
-        ("Databehandler", a.processor.clone()),
-        ("Behandlingsgrunnlag", a.legal_basis_text.clone()),
-        ("Supplerende rettsgrunnlag", a.supplementary_basis.clone()),
-        ("Registrerte", list(&a.data_subjects)),
-        ("Personopplysninger", list(&a.data_categories)),
-        ("Skoler", a.schools.clone()),
-        ("Trinn", grades),
-        ("Fag", list(&a.subjects)),
-        (
-            "Databehandleravtale",
-            match &a.agreement_reference {
-                Some(r) => format!("{} ({r})", a.agreement),
-                None => a.agreement.clone(),
-            },
-        ),
-        ("Ansvarlig", a.owner.clone()),
-        ("Status", a.usage_status.clone()),
-        ("Nasjonal vurdering", a.national_verdict.clone()),
-        ("Lokal godkjenning", a.acceptance.clone()),
-        ("Tilstand", a.state.clone()),
-        ("DPIA", a.dpia.clone()),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .collect()
+impl RecordPage {
+    /// The fields of an activity in the order the page lists them (a
+    /// method, for the template).
+    fn rows_of(&self, a: &ProcessingActivity) -> Vec<(&'static str, String)> {
+        let list = |items: &[String]| items.join(", ");
+        let grades = a
+            .grades
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
+            ("Formål", a.purpose.clone()),
+            ("Databehandler", a.processor.clone()),
+            ("Behandlingsgrunnlag", a.legal_basis_text.clone()),
+            ("Supplerende rettsgrunnlag", a.supplementary_basis.clone()),
+            ("Registrerte", list(&a.data_subjects)),
+            ("Personopplysninger", list(&a.data_categories)),
+            ("Skoler", a.schools.clone()),
+            ("Trinn", grades),
+            ("Fag", list(&a.subjects)),
+            (
+                "Databehandleravtale",
+                match &a.agreement_reference {
+                    Some(r) => format!("{} ({r})", a.agreement),
+                    None => a.agreement.clone(),
+                },
+            ),
+            ("Ansvarlig", a.owner.clone()),
+            ("Status", a.usage_status.clone()),
+            ("Nasjonal vurdering", a.national_verdict.clone()),
+            ("Lokal godkjenning", a.acceptance.clone()),
+            ("Tilstand", a.state.clone()),
+            ("DPIA", a.dpia.clone()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+    }
 }
 
 #[get("/kommuner/{id}/behandlingsprotokoll")]
@@ -95,11 +98,4 @@ pub async fn record_page(
         header::HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
-}
-
-impl RecordPage {
-    /// The rows of one activity, for the template.
-    fn rows_of(&self, a: &ProcessingActivity) -> Vec<(&'static str, String)> {
-        rows(a)
-    }
 }

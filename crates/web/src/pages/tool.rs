@@ -367,9 +367,11 @@ fn build(
     ];
     // How widely it is used, only from the threshold up (fewer could point
     // at one municipality) and only for today's page.
-    let using = toolreg_store::tables::inventory::organisations_using(conn, t.id)?;
-    if at.is_none() && using >= toolreg_core::inventory::PUBLIC_USAGE_THRESHOLD {
-        facts.push(("I bruk i", format!("{using} kommuner og fylkeskommuner")));
+    if at.is_none() {
+        let using = toolreg_store::tables::inventory::organisations_using(conn, t.id)?;
+        if let Some(n) = toolreg_core::inventory::public_usage(using) {
+            facts.push(("I bruk i", format!("{n} kommuner og fylkeskommuner")));
+        }
     }
     facts.retain(|(_, v)| !v.is_empty());
     let summary_of_list = list.as_ref().map(|l| summarise(&l.entries));
