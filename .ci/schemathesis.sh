@@ -36,7 +36,10 @@ run_against() {
     mkdir -p "$dir"
     local port
     port="$(free_port)"
-    (cd "$dir" && env "$@" TOOLREG_DATA_DIR="$dir/data" TOOLREG_BIND="127.0.0.1:$port" \
+    # exec: the background job is the server itself, so killing
+    # $server_pid stops it (killing a subshell left it running, holding
+    # its PostgreSQL connections).
+    (cd "$dir" && exec env "$@" TOOLREG_DATA_DIR="$dir/data" TOOLREG_BIND="127.0.0.1:$port" \
         TOOLREG_RATE_LIMIT=false "$bin" serve >"$dir/server.log" 2>&1) &
     server_pid=$!
     for _ in $(seq 1 60); do
