@@ -51,6 +51,7 @@ pub fn build(
         .wrap(middleware::from_fn(crate::request_guard::guard))
         .wrap(middleware::from_fn(crate::access::authenticate))
         .wrap(crate::error_pages::middleware())
+        .wrap(middleware::from_fn(crate::query_timing::tally))
         .wrap(
             middleware::Logger::new("%{request}xi %s %b %Dms")
                 .custom_request_replace("request", |req| {

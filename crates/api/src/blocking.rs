@@ -6,16 +6,21 @@ use crate::state::AppState;
 use actix_web::web;
 use toolreg_store::{DbConnection, StoreError};
 
-/// Run `f` with a pooled connection on the blocking pool.
+/// Run `f` with a pooled connection on the blocking pool, its statements
+/// tallied for the request it serves.
 pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, Problem>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, Problem> + Send + 'static,
     T: Send + 'static,
 {
     let pool = state.pool.clone();
+    let tally = crate::query_timing::current();
     web::block(move || {
         let mut conn = pool.get().map_err(StoreError::from)?;
-        f(&mut conn)
+        match tally {
+            Some(tally) => toolreg_store::query_tally::tallied(&mut conn, tally, f),
+            None => f(&mut conn),
+        }
     })
     .await
     .map_err(|e| {

@@ -23,6 +23,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 pub mod query;
+pub mod query_timing;
 pub mod request_guard;
 pub mod response_cache;
 pub mod routes;

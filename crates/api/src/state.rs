@@ -26,6 +26,8 @@ pub struct AppState {
     /// Where document bytes go; `None` answers uploads and downloads with
     /// 503.
     pub documents: Option<Arc<Documents>>,
+    /// Answer each request's database work in `Server-Timing`.
+    pub server_timing: bool,
 }
 
 /// Document storage and the largest upload it takes.
@@ -63,7 +65,21 @@ impl AppState {
             webhook_targets: Default::default(),
             public_url: "http://localhost".to_string(),
             documents: None,
+            server_timing: false,
         }
+    }
+
+    /// Answer each request's database work in `Server-Timing`.
+    pub fn with_server_timing(mut self, on: bool) -> Self {
+        self.server_timing = on;
+        self
+    }
+
+    /// A response cache of `bytes` (0: none, every read goes to the
+    /// database, as the benchmark's cold runs need).
+    pub fn with_response_cache(mut self, bytes: usize) -> Self {
+        self.cache = Arc::new(ResponseCache::new(bytes));
+        self
     }
 
     pub fn with_search(mut self, search: SearchState) -> Self {

@@ -92,16 +92,22 @@ impl ToolBody {
     }
 }
 
+/// The body of a tool just read or written.
 pub fn tool_body(conn: &mut DbConnection, t: Tool) -> Result<ToolBody, Problem> {
-    let today = Utc::now().date_naive();
-    Ok(ToolBody::of(read_model::tool_view(conn, t)?, today))
+    Ok(body_of(read_model::tool_view(conn, &t)?))
 }
 
-/// Bodies for a page of tools, read in four queries in all.
-pub fn tool_bodies(conn: &mut DbConnection, tools: Vec<Tool>) -> Result<Vec<ToolBody>, Problem> {
+/// The body of a tool by id or slug: one statement.
+pub fn tool_body_by_key(conn: &mut DbConnection, key: &str) -> Result<ToolBody, Problem> {
+    Ok(body_of(read_model::by_key(conn, key)?))
+}
+
+fn body_of(view: ToolView) -> ToolBody {
+    ToolBody::of(view, Utc::now().date_naive())
+}
+
+/// Bodies for views read together (a page of tools).
+pub fn tool_bodies(views: Vec<ToolView>) -> Vec<ToolBody> {
     let today = Utc::now().date_naive();
-    Ok(read_model::tool_views(conn, tools)?
-        .into_iter()
-        .map(|v| ToolBody::of(v, today))
-        .collect())
+    views.into_iter().map(|v| ToolBody::of(v, today)).collect()
 }

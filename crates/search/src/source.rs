@@ -6,7 +6,7 @@ use crate::document::SearchDocument;
 use std::collections::HashSet;
 use toolreg_store::error::StoreResult;
 use toolreg_store::page::PageRequest;
-use toolreg_store::read_model::tool_views;
+use toolreg_store::read_model::{self, ToolView};
 use toolreg_store::tables::tool::ToolFilter;
 use toolreg_store::tables::{subprocessor_revision, tool};
 use toolreg_store::DbConnection;
@@ -15,13 +15,10 @@ use uuid::Uuid;
 /// Tools read per page when reading them all.
 const PAGE: u32 = PageRequest::MAX_LIMIT;
 
-fn documents(
-    conn: &mut DbConnection,
-    tools: Vec<toolreg_core::tool::Tool>,
-) -> StoreResult<Vec<SearchDocument>> {
-    let ids: Vec<Uuid> = tools.iter().map(|t| t.id).collect();
+fn documents(conn: &mut DbConnection, views: Vec<ToolView>) -> StoreResult<Vec<SearchDocument>> {
+    let ids: Vec<Uuid> = views.iter().map(|v| v.tool.id).collect();
     let mut revisions = subprocessor_revision::latest_for_tools(conn, &ids)?;
-    Ok(tool_views(conn, tools)?
+    Ok(views
         .into_iter()
         .map(|view| {
             let revision = revisions.remove(&view.tool.id);
@@ -36,14 +33,14 @@ pub fn documents_for(
     conn: &mut DbConnection,
     ids: &[Uuid],
 ) -> StoreResult<(Vec<SearchDocument>, Vec<Uuid>)> {
-    let tools = tool::get_many(conn, ids)?;
-    let found: HashSet<Uuid> = tools.iter().map(|t| t.id).collect();
+    let views = read_model::by_ids(conn, ids)?;
+    let found: HashSet<Uuid> = views.iter().map(|v| v.tool.id).collect();
     let gone = ids
         .iter()
         .filter(|id| !found.contains(id))
         .copied()
         .collect();
-    Ok((documents(conn, tools)?, gone))
+    Ok((documents(conn, views)?, gone))
 }
 
 /// Every tool's document, by name; `progress` hears the count so far and
@@ -56,7 +53,7 @@ pub fn all_documents(
     let mut out = Vec::with_capacity(usize::try_from(total).unwrap_or_default());
     let mut page = PageRequest::first(PAGE);
     loop {
-        let fetched = tool::list(conn, &ToolFilter::default(), &page)?;
+        let fetched = read_model::list(conn, &ToolFilter::default(), &page)?;
         out.extend(documents(conn, fetched.items)?);
         progress(out.len() as u64, total.max(out.len() as u64));
         match fetched.next {

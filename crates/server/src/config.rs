@@ -36,6 +36,10 @@ pub struct Config {
     pub pool_size: Option<u32>,
     /// Serve `/bench/ceiling/{bytes}` for the HTTP benchmark's ceiling.
     pub bench_routes: bool,
+    /// Answer each request's database work in `Server-Timing`.
+    pub server_timing: bool,
+    /// Bytes of rendered responses kept (0: no response cache).
+    pub response_cache_bytes: usize,
     /// The largest document upload, in bytes.
     pub document_max_bytes: u64,
     pub auth: AuthConfig,
@@ -275,6 +279,26 @@ impl Config {
             Some(v) => parse_bool("TOOLREG_BENCH_ROUTES", &v)?,
             None => false,
         };
+        let server_timing = match look.get("TOOLREG_SERVER_TIMING") {
+            Some(v) => parse_bool("TOOLREG_SERVER_TIMING", &v)?,
+            None => false,
+        };
+        let response_cache_bytes = match look.get("TOOLREG_RESPONSE_CACHE_MIB") {
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 65_536)
+                .map(|mib| mib * 1024 * 1024)
+                .ok_or_else(|| {
+                    invalid(
+                        "TOOLREG_RESPONSE_CACHE_MIB",
+                        &v,
+                        "må være et heltall fra 0 til 65536",
+                    )
+                })?,
+            None => toolreg_api::state::RESPONSE_CACHE_BYTES,
+        };
         let jwt_secret = look.get("TOOLREG_JWT_SECRET");
         if let Some(secret) = &jwt_secret {
             if secret.len() < 32 {
@@ -469,6 +493,8 @@ impl Config {
             log_filter,
             pool_size,
             bench_routes,
+            server_timing,
+            response_cache_bytes,
         })
     }
 }

@@ -110,6 +110,16 @@ pub const SETTINGS: &[Setting] = &[
         "seconds a presented token may at most have left to live; toolreg token --ttl refuses more",
     ),
     setting(
+        "TOOLREG_RESPONSE_CACHE_MIB",
+        "64",
+        "MiB of rendered responses (tools, pages of tools) kept in memory; 0 turns the cache off",
+    ),
+    setting(
+        "TOOLREG_SERVER_TIMING",
+        "false",
+        "answer each request's database statements and their time in a Server-Timing header (tells clients how the service works inside)",
+    ),
+    setting(
         "TOOLREG_BENCH_ROUTES",
         "false",
         "serve /bench/ceiling/{bytes}, the HTTP benchmark's ceiling; never in production",

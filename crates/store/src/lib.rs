@@ -44,6 +44,7 @@ pub mod connection;
 pub mod error;
 pub mod migrate;
 pub mod page;
+pub mod query_tally;
 pub mod read_model;
 pub mod row;
 pub mod schema;

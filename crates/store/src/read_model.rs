@@ -1,13 +1,27 @@
 //! The tool read model: a tool with its vendor's name, the verdict in force
-//! and how widely it is used, read for a whole page in four queries (not three per tool). The
-//! API, the web catalogue and the search indexer all show tools this way.
+//! and how widely it is used. The API, the web catalogue and the search
+//! indexer all show tools this way, and all read them through here: one
+//! statement per tool, per page or per set of ids, whatever their number
+//! (the vendor joined, the verdict in force and the usage count as
+//! correlated subqueries the planner answers from indexes). The statement
+//! has the same text every time, so both backends keep it prepared.
 
 use crate::connection::DbConnection;
-use crate::error::StoreResult;
-use crate::tables::{inventory, organisation, verdict_version};
-use std::collections::HashMap;
+use crate::error::{Entity, StoreError, StoreResult};
+use crate::page::{Page, PageRequest};
+use crate::schema::{
+    assessment_tools, assessments, inventory_entries, organisations, tool_facets, tools,
+    verdict_versions,
+};
+use crate::tables::facet;
+use crate::tables::tool::{ToolFilter, ToolRow};
+use crate::tables::verdict_version::VerdictRow;
+use crate::time::to_db;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use toolreg_core::inventory::UsageStatus;
 use toolreg_core::tool::Tool;
-use toolreg_core::verdict::VerdictVersion;
+use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,37 +35,197 @@ pub struct ToolView {
     pub municipalities_using: Option<i64>,
 }
 
-/// Views of `tools`, in the given order.
-pub fn tool_views(conn: &mut DbConnection, tools: Vec<Tool>) -> StoreResult<Vec<ToolView>> {
-    let mut vendor_ids: Vec<Uuid> = tools.iter().map(|t| t.input.vendor_id).collect();
-    vendor_ids.sort();
-    vendor_ids.dedup();
-    let vendors: HashMap<Uuid, String> = organisation::get_many(conn, &vendor_ids)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let ids: Vec<Uuid> = tools.iter().map(|t| t.id).collect();
-    let mut current = verdict_version::current_for_tools(conn, &ids)?;
-    let usage = inventory::usage_counts(conn, &ids)?;
-    Ok(tools
-        .into_iter()
-        .map(|t| ToolView {
-            // The foreign key guarantees the vendor row; a missing name
-            // would be a bug, shown as empty rather than failing a page.
-            vendor_name: vendors.get(&t.input.vendor_id).cloned().unwrap_or_default(),
-            current_verdict: current.remove(&t.id),
-            municipalities_using: usage
-                .get(&t.id)
-                .copied()
-                .and_then(toolreg_core::inventory::public_usage),
-            tool: t,
-        })
-        .collect())
+// The versions searched for the one in force, apart from the version the
+// outer query joins.
+diesel::alias!(verdict_versions as candidate: Candidate);
+
+/// Tools joined with their vendor, the verdict in force at `at` and the
+/// usage count, as a select statement each caller narrows. A macro rather
+/// than a function: the statement's type cannot be named, and each use
+/// keeps its own (static, so prepared once) type.
+macro_rules! viewed_tools {
+    ($at:expr) => {{
+        let at: NaiveDateTime = $at;
+        // The newest version published by `at` of an assessment covering
+        // the tool and not withdrawn by then.
+        let in_force_id = candidate
+            .inner_join(
+                assessments::table
+                    .on(assessments::id.eq(candidate.field(verdict_versions::assessment_id))),
+            )
+            .inner_join(
+                assessment_tools::table.on(assessment_tools::assessment_id
+                    .eq(candidate.field(verdict_versions::assessment_id))),
+            )
+            .filter(assessment_tools::tool_id.eq(tools::id))
+            .filter(candidate.field(verdict_versions::published_at).le(at))
+            .filter(
+                assessments::withdrawn_at
+                    .is_null()
+                    .or(assessments::withdrawn_at.gt(at)),
+            )
+            .order((
+                candidate.field(verdict_versions::published_at).desc(),
+                candidate.field(verdict_versions::version).desc(),
+            ))
+            .select(candidate.field(verdict_versions::id))
+            .single_value();
+        // Organisations that have the tool in use (not stopped).
+        let using = inventory_entries::table
+            .filter(inventory_entries::tool_id.eq(tools::id.nullable()))
+            .filter(inventory_entries::usage_status.ne(UsageStatus::Stopped.as_str()))
+            .select(diesel::dsl::count_star())
+            .single_value();
+        tools::table
+            .inner_join(organisations::table)
+            .left_join(verdict_versions::table.on(verdict_versions::id.nullable().eq(in_force_id)))
+            .select((
+                ToolRow::as_select(),
+                organisations::name,
+                Option::<VerdictRow>::as_select(),
+                using,
+            ))
+    }};
 }
 
-/// The view of one tool.
-pub fn tool_view(conn: &mut DbConnection, tool: Tool) -> StoreResult<ToolView> {
-    Ok(tool_views(conn, vec![tool])?
-        .pop()
-        .expect("tool_views maps each tool to one view"))
+type ViewRow = (ToolRow, String, Option<VerdictRow>, Option<i64>);
+
+fn into_view(row: ViewRow) -> StoreResult<ToolView> {
+    let (tool, vendor_name, verdict, using) = row;
+    Ok(ToolView {
+        tool: tool.into_domain()?,
+        vendor_name,
+        current_verdict: verdict.map(VerdictRow::into_domain).transpose()?,
+        municipalities_using: using.and_then(toolreg_core::inventory::public_usage),
+    })
+}
+
+fn now() -> NaiveDateTime {
+    to_db(crate::time::now())
+}
+
+/// One tool by id or slug, or `NotFound`.
+pub fn by_key(conn: &mut DbConnection, key: &str) -> StoreResult<ToolView> {
+    let row: Option<ViewRow> = match Uuid::parse_str(key) {
+        Ok(id) => viewed_tools!(now())
+            .filter(tools::id.eq(id.to_string()))
+            .first(conn)
+            .optional()?,
+        Err(_) => viewed_tools!(now())
+            .filter(tools::slug.eq(key))
+            .first(conn)
+            .optional()?,
+    };
+    into_view(row.ok_or(StoreError::NotFound(Entity::Tool))?)
+}
+
+/// The view of a tool already read (after a write, say).
+pub fn tool_view(conn: &mut DbConnection, tool: &Tool) -> StoreResult<ToolView> {
+    by_key(conn, &tool.id.to_string())
+}
+
+/// Views of these tools in the order of `ids`; ids without a tool are
+/// left out.
+pub fn by_ids(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<ToolView>> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut views = viewed_tools!(now())
+        .filter(tools::id.eq_any(keys))
+        .load::<ViewRow>(conn)?
+        .into_iter()
+        .map(into_view)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let position = |id: &Uuid| ids.iter().position(|i| i == id);
+    views.sort_by_key(|v| position(&v.tool.id));
+    Ok(views)
+}
+
+/// Every tool of one vendor, by name.
+pub fn of_vendor(conn: &mut DbConnection, vendor_id: Uuid) -> StoreResult<Vec<ToolView>> {
+    viewed_tools!(now())
+        .filter(tools::vendor_id.eq(vendor_id.to_string()))
+        .order((tools::name.asc(), tools::id.asc()))
+        .load::<ViewRow>(conn)?
+        .into_iter()
+        .map(into_view)
+        .collect()
+}
+
+/// Tools matching `filter`, ordered by name then id, a page at a time
+/// (keyset: the page starts after the last row's name and id).
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ToolFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<ToolView>> {
+    let mut q = viewed_tools!(now()).into_boxed();
+    if let Some(v) = filter.vendor_id {
+        q = q.filter(tools::vendor_id.eq(v.to_string()));
+    }
+    if let Some(p) = filter.processes_personal_data {
+        q = q.filter(tools::processes_personal_data.eq(p.as_str()));
+    }
+    for (name, value) in facet_conditions(filter) {
+        let matching = tool_facets::table
+            .filter(tool_facets::facet.eq(name))
+            .filter(tool_facets::value.eq(value))
+            .select(tool_facets::tool_id);
+        q = q.filter(tools::id.eq_any(matching));
+    }
+    if filter.verdict_level == Some(VerdictLevel::NotAssessed) {
+        // No verdict in force is "not assessed" as much as a verdict that
+        // says so: the tools without an assessed level.
+        let assessed = tool_facets::table
+            .filter(tool_facets::facet.eq(facet::VERDICT_LEVEL))
+            .filter(tool_facets::value.ne(VerdictLevel::NotAssessed.as_str()))
+            .select(tool_facets::tool_id);
+        q = q.filter(tools::id.ne_all(assessed));
+    }
+    if let Some((name, id)) = page.after() {
+        q = q.filter(
+            tools::name.gt(name.to_string()).or(tools::name
+                .eq(name.to_string())
+                .and(tools::id.gt(id.to_string()))),
+        );
+    }
+    let views = q
+        .order((tools::name.asc(), tools::id.asc()))
+        .limit(page.fetch_limit())
+        .load::<ViewRow>(conn)?
+        .into_iter()
+        .map(into_view)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_fetched(views, page.limit, |v| {
+        (v.tool.input.name.clone(), v.tool.id.to_string())
+    }))
+}
+
+/// The facet filters that are set, as (facet, value).
+fn facet_conditions(filter: &ToolFilter) -> Vec<(&'static str, String)> {
+    [
+        (facet::CATEGORY, filter.category.clone()),
+        (
+            facet::AGE_BAND,
+            filter.age_band.map(|a| a.as_str().to_string()),
+        ),
+        (
+            facet::LOGIN_METHOD,
+            filter.login_method.map(|l| l.as_str().to_string()),
+        ),
+        (
+            facet::VERDICT_LEVEL,
+            filter
+                .verdict_level
+                .filter(|l| *l != VerdictLevel::NotAssessed)
+                .map(|l| l.as_str().to_string()),
+        ),
+        (
+            facet::THIRD_COUNTRY,
+            filter
+                .has_third_country_transfer
+                .map(|t| if t { "yes" } else { "no" }.to_string()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+    .collect()
 }

@@ -343,8 +343,7 @@ fn the_inventory_scope_follows_what_is_in_use_and_counts_need_five() {
         );
         assert_eq!(inventory::tools_in_use(conn, orgs[1]).expect("tools"), [t]);
         let view = |conn: &mut DbConnection| {
-            let tool = toolreg_store::tables::tool::get(conn, t).expect("tool");
-            toolreg_store::read_model::tool_view(conn, tool)
+            toolreg_store::read_model::by_key(conn, &t.to_string())
                 .expect("view")
                 .municipalities_using
         };

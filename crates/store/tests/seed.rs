@@ -133,11 +133,11 @@ fn sample_data_loads_once_on_every_backend() {
 
         // Derived list filters follow the verdict in force and the latest chain.
         let slugs = |conn: &mut DbConnection, filter: tool::ToolFilter| {
-            tool::list(conn, &filter, &PageRequest::first(200))
+            read_model::list(conn, &filter, &PageRequest::first(200))
                 .expect("list")
                 .items
                 .into_iter()
-                .map(|t| t.input.slug)
+                .map(|v| v.tool.input.slug)
                 .collect::<Vec<_>>()
         };
         let conditional = tool::ToolFilter {

@@ -187,9 +187,9 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
             login_method: Some(LoginMethod::Feide),
             ..Default::default()
         };
-        let page = tool::list(conn, &feide, &PageRequest::first(50)).expect("list");
+        let page = read_model::list(conn, &feide, &PageRequest::first(50)).expect("list");
         assert_eq!(
-            page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+            page.items.iter().map(|v| v.tool.id).collect::<Vec<_>>(),
             [kahoot],
             "{backend}"
         );
@@ -197,9 +197,9 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
             vendor_id: Some(v2),
             ..Default::default()
         };
-        let page = tool::list(conn, &by_vendor, &PageRequest::first(50)).expect("list");
+        let page = read_model::list(conn, &by_vendor, &PageRequest::first(50)).expect("list");
         assert_eq!(
-            page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+            page.items.iter().map(|v| v.tool.id).collect::<Vec<_>>(),
             [creaza],
             "{backend}"
         );
@@ -208,7 +208,7 @@ fn tools_round_trip_filter_and_reject_duplicate_slugs() {
             ..Default::default()
         };
         assert_eq!(
-            tool::list(conn, &quiz, &PageRequest::first(50))
+            read_model::list(conn, &quiz, &PageRequest::first(50))
                 .map(|p| p.items.len())
                 .ok(),
             Some(2)

@@ -11,7 +11,7 @@ use crate::pagination::{encode_cursor, with_next_link, ListBody, PageParams, Pag
 use crate::problem::Problem;
 use crate::response_cache::cached_json;
 use crate::state::AppState;
-use crate::tool_body::{tool_bodies, tool_body, ToolBody};
+use crate::tool_body::{tool_bodies, tool_body, tool_body_by_key, ToolBody};
 use crate::tool_path::ToolPath;
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -21,7 +21,8 @@ use toolreg_core::ids::ToolId;
 use toolreg_core::tool::{AgeBand, LoginMethod, ProcessesPersonalData, ToolInput, ToolRevision};
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_store::ops;
-use toolreg_store::tables::tool::{self, ToolFilter};
+use toolreg_store::read_model;
+use toolreg_store::tables::tool::ToolFilter;
 use toolreg_store::tables::verdict_version;
 use uuid::Uuid;
 
@@ -72,10 +73,9 @@ pub async fn list_tools(
     let key = format!("{}?{}", req.path(), req.query_string());
     let next_cursor = |body: &ListBody<ToolBody>| body.next_cursor.clone();
     let cached = cached_json(&state, key, next_cursor, move |conn| {
-        let found = tool::list(conn, &filter, &page)?;
-        let items = tool_bodies(conn, found.items)?;
+        let found = read_model::list(conn, &filter, &page)?;
         Ok(ListBody {
-            items,
+            items: tool_bodies(found.items),
             next_cursor: found.next.as_ref().map(encode_cursor),
         })
     })
@@ -108,10 +108,7 @@ pub async fn get_tool(
         &state,
         req.path().to_string(),
         |_: &ToolBody| None,
-        move |conn| {
-            let t = tool.load(conn)?;
-            tool_body(conn, t)
-        },
+        move |conn| tool_body_by_key(conn, &tool.id_or_slug),
     )
     .await?;
     Ok(respond(

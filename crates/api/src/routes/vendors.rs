@@ -10,8 +10,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use toolreg_core::organisation::{Organisation, OrganisationKind};
 use toolreg_store::tables::organisation;
-use toolreg_store::tables::tool::{self, ToolFilter};
-use toolreg_store::PageRequest;
+use toolreg_store::tables::tool;
 use uuid::Uuid;
 
 /// Vendors by name.
@@ -74,24 +73,14 @@ pub async fn get_vendor(
         if org.kind != OrganisationKind::Vendor {
             return Err(Problem::not_found("Organisasjonen er ikke en leverandør."));
         }
-        let filter = ToolFilter {
-            vendor_id: Some(id),
-            ..Default::default()
-        };
-        let mut tools = Vec::new();
-        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
-        loop {
-            let p = tool::list(conn, &filter, &page)?;
-            tools.extend(p.items.into_iter().map(|t| ToolRef {
+        let tools = tool::of_vendor(conn, id)?
+            .into_iter()
+            .map(|t| ToolRef {
                 id: t.id,
                 slug: t.input.slug,
                 name: t.input.name,
-            }));
-            match p.next {
-                Some(next) => page.after = Some(next),
-                None => break,
-            }
-        }
+            })
+            .collect();
         Ok(VendorBody {
             organisation: org,
             tools,

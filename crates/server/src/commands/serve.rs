@@ -151,7 +151,9 @@ pub async fn run(config: &Config, pool: DbPool) -> Result<(), StartError> {
         .with_search(search)
         .with_webhook_targets(config.notify.targets)
         .with_public_url(&config.notify.public_url)
-        .with_documents(document_store(config)?, config.document_max_bytes),
+        .with_documents(document_store(config)?, config.document_max_bytes)
+        .with_response_cache(config.response_cache_bytes)
+        .with_server_timing(config.server_timing),
     );
     if config.notify.deliver {
         start_notifications(config, &pool)?;

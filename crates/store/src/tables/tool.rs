@@ -1,13 +1,12 @@
-//! The `tools` table: rows and queries. Listing filters through
-//! `tool_facets` (see `tables::tool_facet`); writes that keep facets,
-//! revisions and events in step are in `ops::tool`.
+//! The `tools` table: rows and queries. Tools as people and clients see
+//! them (with vendor, verdict in force, usage), listed and filtered, are
+//! read through `read_model`; writes that keep facets, revisions and
+//! events in step are in `ops::tool`.
 
 use crate::connection::DbConnection;
 use crate::error::{or_not_found, Entity, StoreResult};
-use crate::page::{Page, PageRequest};
 use crate::row::{from_json, parse_enum, parse_uuid, to_json};
-use crate::schema::{tool_facets, tools};
-use crate::tables::facet;
+use crate::schema::tools;
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -262,81 +261,6 @@ pub struct ToolFilter {
     pub processes_personal_data: Option<ProcessesPersonalData>,
     pub verdict_level: Option<VerdictLevel>,
     pub has_third_country_transfer: Option<bool>,
-}
-
-/// Tools ordered by name, then id.
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &ToolFilter,
-    page: &PageRequest,
-) -> StoreResult<Page<Tool>> {
-    let mut q = tools::table.select(ToolRow::as_select()).into_boxed();
-    if let Some(v) = filter.vendor_id {
-        q = q.filter(tools::vendor_id.eq(v.to_string()));
-    }
-    if let Some(p) = filter.processes_personal_data {
-        q = q.filter(tools::processes_personal_data.eq(p.as_str()));
-    }
-    let facets = [
-        (facet::CATEGORY, filter.category.clone()),
-        (
-            facet::AGE_BAND,
-            filter.age_band.map(|a| a.as_str().to_string()),
-        ),
-        (
-            facet::LOGIN_METHOD,
-            filter.login_method.map(|l| l.as_str().to_string()),
-        ),
-        (
-            facet::VERDICT_LEVEL,
-            filter
-                .verdict_level
-                .filter(|l| *l != VerdictLevel::NotAssessed)
-                .map(|l| l.as_str().to_string()),
-        ),
-        (
-            facet::THIRD_COUNTRY,
-            filter
-                .has_third_country_transfer
-                .map(|t| if t { "yes" } else { "no" }.to_string()),
-        ),
-    ];
-    for (name, value) in facets {
-        if let Some(value) = value {
-            let matching = tool_facets::table
-                .filter(tool_facets::facet.eq(name))
-                .filter(tool_facets::value.eq(value))
-                .select(tool_facets::tool_id);
-            q = q.filter(tools::id.eq_any(matching));
-        }
-    }
-    if filter.verdict_level == Some(VerdictLevel::NotAssessed) {
-        // No verdict in force is "not assessed" as much as a verdict that
-        // says so: the tools without an assessed level.
-        let assessed = tool_facets::table
-            .filter(tool_facets::facet.eq(facet::VERDICT_LEVEL))
-            .filter(tool_facets::value.ne(VerdictLevel::NotAssessed.as_str()))
-            .select(tool_facets::tool_id);
-        q = q.filter(tools::id.ne_all(assessed));
-    }
-    if let Some((name, id)) = page.after() {
-        q = q.filter(
-            tools::name.gt(name.to_string()).or(tools::name
-                .eq(name.to_string())
-                .and(tools::id.gt(id.to_string()))),
-        );
-    }
-    let rows: Vec<ToolRow> = q
-        .order((tools::name.asc(), tools::id.asc()))
-        .limit(page.fetch_limit())
-        .load(conn)?;
-    let items = rows
-        .into_iter()
-        .map(ToolRow::into_domain)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_fetched(items, page.limit, |t| {
-        (t.input.name.clone(), t.id.to_string())
-    }))
 }
 
 pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {

@@ -8,7 +8,7 @@ use toolreg_api::{links, AppState, Problem};
 use toolreg_core::organisation::OrganisationKind;
 use toolreg_core::verdict::VerdictLevel;
 use toolreg_store::read_model;
-use toolreg_store::tables::{organisation, tool};
+use toolreg_store::tables::organisation;
 use uuid::Uuid;
 
 struct ToolItem {
@@ -42,9 +42,7 @@ pub async fn vendor_page(
         if vendor.kind != OrganisationKind::Vendor {
             return Err(not_found());
         }
-        let of_vendor = tool::of_vendor(conn, id)?;
-        let mut tools = read_model::tool_views(conn, of_vendor)?;
-        tools.sort_by(|a, b| a.tool.input.name.cmp(&b.tool.input.name));
+        let tools = read_model::of_vendor(conn, id)?;
         page::render(&VendorPage {
             chrome: Chrome::new(vendor.name.clone()).with_json(format!("/api/v1/vendors/{id}")),
             org_number: vendor.org_number,

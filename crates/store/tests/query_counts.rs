@@ -1,0 +1,126 @@
+//! Reading tools costs a fixed number of statements, however many tools
+//! are read: one for a tool, one for a page, one for a set of ids. An N+1
+//! (a query per tool for its vendor, verdict or usage) fails here on both
+//! backends instead of showing up as a slow benchmark.
+
+use std::path::PathBuf;
+use toolreg_core::tool::LoginMethod;
+use toolreg_core::verdict::VerdictLevel;
+use toolreg_store::query_tally::count_queries;
+use toolreg_store::read_model;
+use toolreg_store::seed::{self, seed_id, SeedFiles, SeedSet};
+use toolreg_store::tables::tool::ToolFilter;
+use toolreg_store::test_support::TestDb;
+use toolreg_store::{DbConnection, PageRequest};
+
+fn sample() -> SeedSet {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../seed-data");
+    let files = SeedFiles::read_dir(&dir).expect("seed-data is readable");
+    SeedSet::parse(&files).expect("seed-data parses")
+}
+
+fn seeded(db: &TestDb) -> toolreg_store::DbPool {
+    let pool = db.pool();
+    let mut conn = pool.get().expect("connection");
+    let now = "2026-11-01T00:00:00Z".parse().expect("time");
+    seed::load(&mut conn, &sample(), now).expect("sample data");
+    pool
+}
+
+#[test]
+fn one_statement_reads_a_tool_a_page_or_a_set() {
+    for db in TestDb::all() {
+        let backend = db.name();
+        let pool = seeded(&db);
+        let conn: &mut DbConnection = &mut pool.get().expect("connection");
+
+        let (page, queries) = count_queries(conn, |c| {
+            read_model::list(c, &ToolFilter::default(), &PageRequest::first(200))
+        });
+        let page = page.expect("list");
+        // The sample has 31 tools, most with a verdict in force and some
+        // used by municipalities: all of it came in one statement.
+        assert!(page.items.len() >= 30, "{backend}: {}", page.items.len());
+        let with_verdict = page
+            .items
+            .iter()
+            .filter(|v| v.current_verdict.is_some())
+            .count();
+        assert!(with_verdict >= 8, "{backend}: {with_verdict} verdicts");
+        assert_eq!(queries, 1, "{backend}: a page of tools");
+
+        let (one, queries) = count_queries(conn, |c| {
+            read_model::by_key(c, "google-workspace-for-education")
+        });
+        let one = one.expect("by slug");
+        assert_eq!(
+            one.current_verdict.map(|v| v.content.level),
+            Some(VerdictLevel::ApprovedWithConditions),
+            "{backend}"
+        );
+        assert_eq!(queries, 1, "{backend}: one tool by slug");
+        let (_, queries) = count_queries(conn, |c| {
+            read_model::by_key(c, &one.tool.id.to_string()).expect("by id")
+        });
+        assert_eq!(queries, 1, "{backend}: one tool by id");
+
+        let ids: Vec<_> = page.items.iter().rev().map(|v| v.tool.id).collect();
+        let (set, queries) = count_queries(conn, |c| read_model::by_ids(c, &ids));
+        let set = set.expect("by ids");
+        assert_eq!(
+            set.iter().map(|v| v.tool.id).collect::<Vec<_>>(),
+            ids,
+            "{backend}: in the order asked for"
+        );
+        assert_eq!(queries, 1, "{backend}: a set of tools");
+
+        let vendor = seed_id("organisation", "google");
+        let (of_vendor, queries) = count_queries(conn, |c| read_model::of_vendor(c, vendor));
+        assert!(!of_vendor.expect("of vendor").is_empty(), "{backend}");
+        assert_eq!(queries, 1, "{backend}: a vendor's tools");
+
+        // Every filter at once still reads one page in one statement.
+        let filter = ToolFilter {
+            category: Some("quiz".into()),
+            login_method: Some(LoginMethod::Feide),
+            verdict_level: Some(VerdictLevel::NotAssessed),
+            has_third_country_transfer: Some(false),
+            ..ToolFilter::default()
+        };
+        let (_, queries) = count_queries(conn, |c| {
+            read_model::list(c, &filter, &PageRequest::first(2)).expect("filtered")
+        });
+        assert_eq!(queries, 1, "{backend}: a filtered page");
+    }
+}
+
+#[test]
+fn the_joined_read_agrees_with_reading_each_part() {
+    for db in TestDb::all() {
+        let backend = db.name();
+        let pool = seeded(&db);
+        let conn: &mut DbConnection = &mut pool.get().expect("connection");
+        let page =
+            read_model::list(conn, &ToolFilter::default(), &PageRequest::first(200)).expect("list");
+        for view in page.items {
+            let id = view.tool.id;
+            let tool = toolreg_store::tables::tool::get(conn, id).expect("tool");
+            assert_eq!(view.tool, tool, "{backend}");
+            let vendor =
+                toolreg_store::tables::organisation::get(conn, tool.input.vendor_id).expect("org");
+            assert_eq!(view.vendor_name, vendor.name, "{backend}");
+            let current = toolreg_store::tables::verdict_version::current(conn, id).expect("v");
+            assert_eq!(
+                view.current_verdict, current,
+                "{backend}: {}",
+                tool.input.slug
+            );
+            let used = toolreg_store::tables::inventory::usage_counts(conn, &[id])
+                .expect("usage")
+                .get(&id)
+                .copied()
+                .and_then(toolreg_core::inventory::public_usage);
+            assert_eq!(view.municipalities_using, used, "{backend}");
+        }
+    }
+}
