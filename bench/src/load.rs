@@ -6,12 +6,11 @@
 //!
 //! Run through bench/load.sh, which records the machine and writes a report.
 
-mod generate;
-
 use clap::Parser;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::time::Instant;
+use toolreg_bench::generate;
 use toolreg_core::Validate;
 use toolreg_store::ops::bulk::{insert_all, BulkSet};
 use toolreg_store::test_support::TestDb;

@@ -42,6 +42,8 @@ macro_rules! insert_chunks {
 
 pub mod connection;
 pub mod error;
+#[cfg(feature = "test-support")]
+pub mod explain;
 pub mod migrate;
 pub mod page;
 pub mod query_tally;

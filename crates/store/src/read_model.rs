@@ -6,7 +6,7 @@
 //! correlated subqueries the planner answers from indexes). The statement
 //! has the same text every time, so both backends keep it prepared.
 
-use crate::connection::DbConnection;
+use crate::connection::{DbConnection, MultiBackend};
 use crate::error::{Entity, StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
 use crate::schema::{
@@ -19,6 +19,8 @@ use crate::tables::verdict_version::VerdictRow;
 use crate::time::to_db;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
+use diesel::query_dsl::LoadQuery;
 use toolreg_core::inventory::UsageStatus;
 use toolreg_core::tool::Tool;
 use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
@@ -111,11 +113,17 @@ pub fn by_key(conn: &mut DbConnection, key: &str) -> StoreResult<ToolView> {
             .filter(tools::id.eq(id.to_string()))
             .first(conn)
             .optional()?,
-        Err(_) => viewed_tools!(now())
-            .filter(tools::slug.eq(key))
-            .first(conn)
-            .optional()?,
+        Err(_) => return by_slug(conn, key),
     };
+    into_view(row.ok_or(StoreError::NotFound(Entity::Tool))?)
+}
+
+/// One tool by slug alone (the web catalogue's addresses), or `NotFound`.
+pub fn by_slug(conn: &mut DbConnection, slug: &str) -> StoreResult<ToolView> {
+    let row: Option<ViewRow> = viewed_tools!(now())
+        .filter(tools::slug.eq(slug))
+        .first(conn)
+        .optional()?;
     into_view(row.ok_or(StoreError::NotFound(Entity::Tool))?)
 }
 
@@ -157,6 +165,23 @@ pub fn list(
     filter: &ToolFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<ToolView>> {
+    let views = list_statement(filter, page)
+        .load::<ViewRow>(conn)?
+        .into_iter()
+        .map(into_view)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_fetched(views, page.limit, |v| {
+        (v.tool.input.name.clone(), v.tool.id.to_string())
+    }))
+}
+
+/// The statement `list` runs. Every filter narrows through an index: the
+/// vendor's, the facets' (facet, value, tool), and the name order's
+/// (name, id) for the keyset; `tests/plans.rs` holds PostgreSQL to it.
+fn list_statement(
+    filter: &ToolFilter,
+    page: &PageRequest,
+) -> impl LoadQuery<'static, DbConnection, ViewRow> + QueryFragment<MultiBackend> {
     let mut q = viewed_tools!(now()).into_boxed();
     if let Some(v) = filter.vendor_id {
         q = q.filter(tools::vendor_id.eq(v.to_string()));
@@ -174,29 +199,38 @@ pub fn list(
     if filter.verdict_level == Some(VerdictLevel::NotAssessed) {
         // No verdict in force is "not assessed" as much as a verdict that
         // says so: the tools without an assessed level.
+        // NOT EXISTS, not NOT IN: PostgreSQL cannot turn NOT IN into an
+        // anti-join (a NULL would change its meaning), and read the whole
+        // facet table for every tool instead of probing its key.
         let assessed = tool_facets::table
+            .filter(tool_facets::tool_id.eq(tools::id))
             .filter(tool_facets::facet.eq(facet::VERDICT_LEVEL))
-            .filter(tool_facets::value.ne(VerdictLevel::NotAssessed.as_str()))
-            .select(tool_facets::tool_id);
-        q = q.filter(tools::id.ne_all(assessed));
+            .filter(tool_facets::value.ne(VerdictLevel::NotAssessed.as_str()));
+        q = q.filter(diesel::dsl::not(diesel::dsl::exists(assessed)));
     }
     if let Some((name, id)) = page.after() {
-        q = q.filter(
-            tools::name.gt(name.to_string()).or(tools::name
-                .eq(name.to_string())
-                .and(tools::id.gt(id.to_string()))),
+        // `name >= x` first: a bound the (name, id) index can seek to. The
+        // OR alone is no index range, and PostgreSQL read the whole table
+        // for a filtered page after the first.
+        q = q.filter(tools::name.ge(name.to_string())).filter(
+            tools::name
+                .gt(name.to_string())
+                .or(tools::id.gt(id.to_string())),
         );
     }
-    let views = q
-        .order((tools::name.asc(), tools::id.asc()))
+    q.order((tools::name.asc(), tools::id.asc()))
         .limit(page.fetch_limit())
-        .load::<ViewRow>(conn)?
-        .into_iter()
-        .map(into_view)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_fetched(views, page.limit, |v| {
-        (v.tool.input.name.clone(), v.tool.id.to_string())
-    }))
+}
+
+/// The plan PostgreSQL makes for `list` (EXPLAIN, one line per row), for
+/// tests that hold the statement to its indexes.
+#[cfg(feature = "test-support")]
+pub fn explain_list(
+    conn: &mut DbConnection,
+    filter: &ToolFilter,
+    page: &PageRequest,
+) -> StoreResult<Vec<String>> {
+    Ok(crate::explain::Explain(list_statement(filter, page)).load::<String>(conn)?)
 }
 
 /// The facet filters that are set, as (facet, value).

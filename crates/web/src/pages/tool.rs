@@ -19,8 +19,9 @@ use toolreg_core::finding::Finding;
 use toolreg_core::subprocessor::{summarise, SubprocessorRevision};
 use toolreg_core::tool::{ProcessesPersonalData, Tool};
 use toolreg_core::verdict::{VerdictLevel, VerdictVersion};
+use toolreg_store::read_model::{self, ToolView};
 use toolreg_store::tables::document::Reader;
-use toolreg_store::tables::{document, organisation, subprocessor_revision, tool};
+use toolreg_store::tables::{document, organisation, subprocessor_revision, tool, verdict_version};
 use toolreg_store::{DbConnection, PageRequest};
 
 pub struct ConditionView {
@@ -222,8 +223,22 @@ pub async fn tool_page(
     let at = as_of(&req)?;
     let slug = slug.into_inner();
     page::from_store(&req, &state, move |conn| {
-        let t = tool::get_by_slug(conn, &slug.to_lowercase())?;
-        build(conn, t, at)
+        let slug = slug.to_lowercase();
+        let view = match at {
+            // Today's page: tool, vendor, verdict and usage in one read.
+            None => read_model::by_slug(conn, &slug)?,
+            Some((_, end)) => {
+                let t = tool::get_by_slug(conn, &slug)?;
+                ToolView {
+                    vendor_name: organisation::get(conn, t.input.vendor_id)?.name,
+                    current_verdict: verdict_version::as_of(conn, t.id, end)?,
+                    // Usage is shown for today only.
+                    municipalities_using: None,
+                    tool: t,
+                }
+            }
+        };
+        build(conn, view, at)
     })
     .await
 }
@@ -287,14 +302,15 @@ fn subprocessor_list(
 
 fn build(
     conn: &mut DbConnection,
-    t: Tool,
+    view: ToolView,
     at: Option<(NaiveDate, DateTime<Utc>)>,
 ) -> Result<String, Problem> {
-    let vendor = organisation::get(conn, t.input.vendor_id)?;
-    let verdict = match at {
-        Some((_, end)) => toolreg_store::tables::verdict_version::as_of(conn, t.id, end)?,
-        None => toolreg_store::tables::verdict_version::current(conn, t.id)?,
-    };
+    let ToolView {
+        tool: t,
+        vendor_name,
+        current_verdict: verdict,
+        municipalities_using,
+    } = view;
     let list = subprocessor_list(conn, &t, verdict.as_ref(), at.map(|(_, end)| end))?;
     let reader = Reader {
         widest: Visibility::Public,
@@ -365,13 +381,10 @@ fn build(
             nb::processes_personal_data(input.processes_personal_data).to_string(),
         ),
     ];
-    // How widely it is used, only from the threshold up (fewer could point
-    // at one municipality) and only for today's page.
-    if at.is_none() {
-        let using = toolreg_store::tables::inventory::organisations_using(conn, t.id)?;
-        if let Some(n) = toolreg_core::inventory::public_usage(using) {
-            facts.push(("I bruk i", format!("{n} kommuner og fylkeskommuner")));
-        }
+    // How widely it is used: the read model gives it only from the
+    // threshold up (fewer could point at one municipality).
+    if let Some(n) = municipalities_using {
+        facts.push(("I bruk i", format!("{n} kommuner og fylkeskommuner")));
     }
     facts.retain(|(_, v)| !v.is_empty());
     let summary_of_list = list.as_ref().map(|l| summarise(&l.entries));
@@ -400,8 +413,8 @@ fn build(
         name: input.name.clone(),
         summary: input.summary.clone(),
         website: input.website.clone(),
-        vendor: vendor.name,
-        vendor_href: links::vendor_page(vendor.id),
+        vendor: vendor_name,
+        vendor_href: links::vendor_page(t.input.vendor_id),
         history_href: links::tool_history(&input.slug),
         tool_href: links::tool_page(&input.slug),
         facts,
