@@ -11,6 +11,7 @@
 #   bash bench/http.sh [TOOLS]        (DURATION=10s by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/report.sh
 TOOLS="${1:-50000}"
 DURATION="${DURATION:-10s}"
 CONNECTIONS=64
@@ -79,33 +80,19 @@ results+=("$(measure "tool by slug, random over all $TOOLS (mostly cold)" "$base
 results+=("$(measure "ceiling, $one_bytes bytes" "$base/bench/ceiling/$one_bytes")")
 
 day="$(date -u +%Y-%m-%d)"
-report="bench/results/${day}-http.md"
-# A second run on one day keeps the first report.
-n=2
-while [ -e "$report" ]; do
-    report="bench/results/${day}-http-$n.md"
-    n=$((n + 1))
-done
-cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+report="$(report_path http)"
 {
     echo "# HTTP benchmark, ${day}"
     echo
-    echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates bench ':!bench/results' || echo ' (with uncommitted changes)')."
-    echo "Machine: ${cpu}, $(nproc) cores, ${mem}; $(uname -sr). Load generator (wrk, 2 threads) on the same machine."
+    provenance
     echo "Data: the sample data plus ${TOOLS} generated tools on the embedded default (SQLite, release build)."
     echo "${CONNECTIONS} connections, ${DURATION} per scenario. The ceiling is \`/bench/ceiling/{bytes}\` in the same"
     echo "binary: a precomputed JSON body of the same size, no database, same server and middleware."
     echo
-    echo "| scenario | requests/s | p50 | p99 | non-2xx | ratio to ceiling |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    results_table "${results[@]}"
     python3 - "${results[@]}" <<'PY'
 import json, sys
 rows = [json.loads(a) for a in sys.argv[1:]]
-for i, r in enumerate(rows):
-    ceiling = rows[i + 1] if i % 2 == 0 else None
-    ratio = f"{r['rps'] / ceiling['rps']:.2f}" if ceiling else "—"
-    print(f"| {r['name']} | {r['rps']:,.0f} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | {r['non_2xx']} | {ratio} |")
 if len(rows) >= 10:
     print()
     print(f"HTML tool page / JSON tool route of the same tool: **{rows[4]['rps'] / rows[0]['rps']:.2f}** (aim ≥ 0.8).")
