@@ -10,6 +10,7 @@
 # server, database `test`); the run gets its own schema and drops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/report.sh
 TOOLS="${1:-50000}"
 export TOOLREG_TEST_POSTGRES_URL="${TOOLREG_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
@@ -17,9 +18,7 @@ cargo build --release -p toolreg-bench --locked
 BIN="${CARGO_TARGET_DIR:-target}/release/load-bench"
 
 day="$(date -u +%Y-%m-%d)"
-report="bench/results/${day}-load.md"
-cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+report="$(report_path load)"
 
 runs=()
 for backend in sqlite postgres; do
@@ -33,7 +32,7 @@ done
 {
     echo "# Load benchmark, ${day}"
     echo
-    echo "Machine: ${cpu}, $(nproc) cores, ${mem}; $(uname -sr)."
+    provenance | sed '/^Machine/s/ Load generator.*$//'
     echo "Data: ${TOOLS} generated tools over $((TOOLS / 10)) vendors; per tool one subprocessor"
     echo "revision (4 entries, 3 levels), one assessment, and 1–2 verdict versions."
     echo "Each run loads into a fresh database in one transaction (validation included),"
@@ -41,15 +40,17 @@ done
     echo "index-free table with the same load method (binary COPY on PostgreSQL, chunked"
     echo "multi-row INSERT on SQLite)."
     echo
-    echo "| backend | tools/s | rows | rows/s | ceiling rows/s | ratio | seconds | database size |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "The load's seconds exclude the ANALYZE that follows it (its own column)."
+    echo
+    echo "| backend | tools/s | rows | rows/s | ceiling rows/s | ratio | seconds | ANALYZE s | database size |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in "${runs[@]}"; do
         python3 - "$r" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
 print(f"| {r['backend']} | {r['tools_per_sec']:,.0f} | {r['rows']:,} | {r['rows_per_sec']:,.0f} | "
       f"{r['ceiling_rows_per_sec']:,.0f} | {r['ratio_to_ceiling']:.2f} | {r['seconds']:.2f} | "
-      f"{r['database_bytes']/1048576:,.1f} MiB |")
+      f"{r['analyze_secs']:.2f} | {r['database_bytes']/1048576:,.1f} MiB |")
 PY
     done
     echo

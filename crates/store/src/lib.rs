@@ -24,18 +24,30 @@ macro_rules! per_backend {
     };
 }
 
-/// Insert `rows` in chunks of `CHUNK` (SQLite binds at most 32766
-/// parameters per statement). Batch inserts need the concrete backend:
-/// `MultiConnection` has no multi-row VALUES.
+/// Insert `rows` into `$table` and return how many: on SQLite as multi-row
+/// INSERTs of `CHUNK` rows (it binds at most 32,766 parameters per
+/// statement), on PostgreSQL as binary COPY of `COPY_CHUNK` rows, which
+/// skips the per-statement parse and plan and the text round trip of every
+/// value. `$written` (optional) hears the size of each chunk as it lands.
+/// Batch inserts need the concrete backend: `MultiConnection` has neither
+/// multi-row VALUES nor COPY.
 macro_rules! insert_chunks {
-    ($conn:expr, $table:expr, $rows:expr) => {{
+    ($conn:expr, $table:expr, $rows:expr) => {
+        insert_chunks!($conn, $table, $rows, &mut |_: usize| {})
+    };
+    ($conn:expr, $table:expr, $rows:expr, $written:expr) => {{
         let rows = $rows;
-        for chunk in rows.chunks(crate::ops::bulk::CHUNK) {
-            per_backend!(&mut *$conn,
-                sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                postgres(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-            );
-        }
+        let written = $written;
+        per_backend!(&mut *$conn,
+            sqlite(c) => for chunk in rows.chunks(crate::ops::bulk::CHUNK) {
+                diesel::insert_into($table).values(chunk).execute(c)?;
+                written(chunk.len());
+            },
+            postgres(c) => for chunk in rows.chunks(crate::ops::bulk::COPY_CHUNK) {
+                diesel::copy_from($table).from_insertable(chunk).execute(c)?;
+                written(chunk.len());
+            },
+        );
         rows.len()
     }};
 }

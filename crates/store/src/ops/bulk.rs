@@ -1,5 +1,6 @@
-//! Bulk loading of already-validated domain objects with multi-row inserts,
-//! in one transaction: what the seed loader and the load benchmark use.
+//! Bulk loading of already-validated domain objects in one transaction
+//! (multi-row INSERT on SQLite, binary COPY on PostgreSQL): what the seed
+//! loader and the load benchmark use.
 //! It commits through the change pipeline like every other write: one
 //! `bulk.load` audit entry for the load and one `registry.loaded` event
 //! (a consumer such as a search index rebuilds on it; a seed must not send
@@ -37,6 +38,10 @@ use uuid::Uuid;
 /// Rows per INSERT statement: below SQLite's 32,766 bound parameters for the
 /// widest table (13 columns) and PostgreSQL's 65,535.
 pub(crate) const CHUNK: usize = 500;
+
+/// Rows per COPY on PostgreSQL: large enough that the per-statement cost
+/// vanishes, small enough to report progress and bound the buffer.
+pub(crate) const COPY_CHUNK: usize = 10_000;
 
 #[derive(Debug, Default, Clone)]
 pub struct BulkSet {
@@ -133,6 +138,103 @@ fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
     }
 }
 
+/// Every row a load writes, built before the transaction starts.
+struct BulkRows {
+    organisations: Vec<OrganisationRow>,
+    tools: Vec<ToolRow>,
+    facets: Vec<FacetRow>,
+    histories: Vec<ToolRevisionRow>,
+    revisions: Vec<RevisionRow>,
+    assessments: Vec<AssessmentRow>,
+    links: Vec<AssessmentToolRow>,
+    verdicts: Vec<VerdictRow>,
+    derived: Derived,
+}
+
+/// A tool an assessment covers.
+#[derive(Insertable)]
+#[diesel(table_name = assessment_tools)]
+#[diesel(treat_none_as_default_value = false)]
+struct AssessmentToolRow {
+    assessment_id: String,
+    tool_id: String,
+}
+
+impl BulkRows {
+    fn of(set: &BulkSet, now: DateTime<Utc>) -> Self {
+        Self {
+            organisations: set
+                .organisations
+                .iter()
+                .map(|(id, o)| OrganisationRow::new(*id, o, now, now, 1))
+                .collect(),
+            tools: set
+                .tools
+                .iter()
+                .map(|(id, t)| ToolRow::new(*id, t, now, now, 1))
+                .collect(),
+            facets: set
+                .tools
+                .iter()
+                .flat_map(|(id, t)| own_rows(*id, t))
+                .collect(),
+            histories: set
+                .tools
+                .iter()
+                .map(|(id, t)| ToolRevisionRow::new(*id, 1, t, None, "import", now))
+                .collect(),
+            revisions: set
+                .subprocessor_revisions
+                .iter()
+                .map(|r| {
+                    let input = toolreg_core::subprocessor::SubprocessorRevisionInput {
+                        note: r.note.clone(),
+                        source_url: r.source_url.clone(),
+                        entries: r.entries.clone(),
+                    };
+                    RevisionRow::new(
+                        r.id,
+                        r.tool_id,
+                        r.revision,
+                        &input,
+                        &r.created_by,
+                        r.created_at,
+                    )
+                })
+                .collect(),
+            assessments: set
+                .assessments
+                .iter()
+                .map(AssessmentRow::from_domain)
+                .collect(),
+            links: set
+                .assessments
+                .iter()
+                .flat_map(|a| {
+                    a.tool_ids.iter().map(move |t| AssessmentToolRow {
+                        assessment_id: a.id.to_string(),
+                        tool_id: t.to_string(),
+                    })
+                })
+                .collect(),
+            verdicts: set.verdicts.iter().map(VerdictRow::from_domain).collect(),
+            derived: derived_facets(set, now),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.organisations.len()
+            + self.tools.len()
+            + self.facets.len()
+            + self.histories.len()
+            + self.revisions.len()
+            + self.assessments.len()
+            + self.links.len()
+            + self.verdicts.len()
+            + self.derived.rows.len()
+    }
+}
+
 /// What a load's audit entry holds the hash of: the ids it created.
 #[derive(serde::Serialize)]
 struct LoadedIds {
@@ -169,86 +271,60 @@ pub fn insert_all(
     set: &BulkSet,
     now: DateTime<Utc>,
 ) -> StoreResult<BulkCounts> {
+    insert_all_reporting(conn, set, now, &mut |_, _| {})
+}
+
+/// Rows written so far out of all the load writes, for a progress bar.
+struct Written<'a> {
+    done: usize,
+    total: usize,
+    progress: &'a mut dyn FnMut(usize, usize),
+}
+
+impl Written<'_> {
+    fn add(&mut self, rows: usize) {
+        self.done += rows;
+        (self.progress)(self.done, self.total);
+    }
+}
+
+/// `insert_all`, telling `progress` (rows written, rows in all) as each
+/// chunk lands.
+pub fn insert_all_reporting(
+    conn: &mut DbConnection,
+    set: &BulkSet,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> StoreResult<BulkCounts> {
     if set.is_empty() {
         // Nothing new (a second seed run): nothing to record or announce.
         return Ok(BulkCounts::default());
     }
     let ctx = loader_context(now);
+    let rows = BulkRows::of(set, now);
+    let mut written = Written {
+        done: 0,
+        total: rows.len(),
+        progress,
+    };
     crate::write::write_transaction(conn, |conn| {
         let mut counts = BulkCounts::default();
-        let orgs: Vec<OrganisationRow> = set
-            .organisations
-            .iter()
-            .map(|(id, o)| OrganisationRow::new(*id, o, now, now, 1))
-            .collect();
-        counts.organisations = insert_chunks!(conn, organisations::table, orgs);
-
-        let tool_rows: Vec<ToolRow> = set
-            .tools
-            .iter()
-            .map(|(id, t)| ToolRow::new(*id, t, now, now, 1))
-            .collect();
-        counts.tools = insert_chunks!(conn, tools::table, tool_rows);
-        let facets: Vec<_> = set
-            .tools
-            .iter()
-            .flat_map(|(id, t)| own_rows(*id, t))
-            .collect();
-        let facet_count = insert_chunks!(conn, tool_facets::table, facets);
-        let histories: Vec<ToolRevisionRow> = set
-            .tools
-            .iter()
-            .map(|(id, t)| ToolRevisionRow::new(*id, 1, t, None, "import", now))
-            .collect();
-        insert_chunks!(conn, tool_revisions::table, histories);
-
-        let revisions: Vec<RevisionRow> = set
-            .subprocessor_revisions
-            .iter()
-            .map(|r| {
-                let input = toolreg_core::subprocessor::SubprocessorRevisionInput {
-                    note: r.note.clone(),
-                    source_url: r.source_url.clone(),
-                    entries: r.entries.clone(),
-                };
-                RevisionRow::new(
-                    r.id,
-                    r.tool_id,
-                    r.revision,
-                    &input,
-                    &r.created_by,
-                    r.created_at,
-                )
-            })
-            .collect();
-        counts.subprocessor_revisions =
-            insert_chunks!(conn, subprocessor_revisions::table, revisions);
-
-        let assessment_rows: Vec<AssessmentRow> = set
-            .assessments
-            .iter()
-            .map(AssessmentRow::from_domain)
-            .collect();
-        counts.assessments = insert_chunks!(conn, assessments::table, assessment_rows);
-        let links: Vec<_> = set
-            .assessments
-            .iter()
-            .flat_map(|a| {
-                a.tool_ids.iter().map(move |t| {
-                    (
-                        assessment_tools::assessment_id.eq(a.id.to_string()),
-                        assessment_tools::tool_id.eq(t.to_string()),
-                    )
-                })
-            })
-            .collect();
-        let link_count = insert_chunks!(conn, assessment_tools::table, links);
-
-        let verdict_rows: Vec<VerdictRow> =
-            set.verdicts.iter().map(VerdictRow::from_domain).collect();
-        counts.verdicts = insert_chunks!(conn, verdict_versions::table, verdict_rows);
-        let derived = derived_facets(set, now);
-        let derived_count = insert_chunks!(conn, tool_facets::table, derived.rows);
+        let mut add = |n: usize| written.add(n);
+        counts.organisations =
+            insert_chunks!(conn, organisations::table, &rows.organisations, &mut add);
+        counts.tools = insert_chunks!(conn, tools::table, &rows.tools, &mut add);
+        insert_chunks!(conn, tool_facets::table, &rows.facets, &mut add);
+        insert_chunks!(conn, tool_revisions::table, &rows.histories, &mut add);
+        counts.subprocessor_revisions = insert_chunks!(
+            conn,
+            subprocessor_revisions::table,
+            &rows.revisions,
+            &mut add
+        );
+        counts.assessments = insert_chunks!(conn, assessments::table, &rows.assessments, &mut add);
+        insert_chunks!(conn, assessment_tools::table, &rows.links, &mut add);
+        counts.verdicts = insert_chunks!(conn, verdict_versions::table, &rows.verdicts, &mut add);
+        insert_chunks!(conn, tool_facets::table, &rows.derived.rows, &mut add);
 
         let load_id = Uuid::now_v7();
         let loaded = LoadedIds::of(set);
@@ -267,7 +343,7 @@ pub fn insert_all(
                     "verdicts": counts.verdicts,
                 }),
             }])
-            .refreshing(&derived.elsewhere);
+            .refreshing(&rows.derived.elsewhere);
         // Each loaded version gets its publication entry, as one published
         // through the API does.
         let mut changes = vec![load];
@@ -283,14 +359,7 @@ pub fn insert_all(
         }));
         change::commit(conn, &ctx, &changes)?;
 
-        counts.rows = derived_count
-            + counts.organisations
-            + counts.tools
-            + facet_count
-            + counts.subprocessor_revisions
-            + counts.assessments
-            + link_count
-            + counts.verdicts;
+        counts.rows = rows.len();
         Ok(counts)
     })
 }

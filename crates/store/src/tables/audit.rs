@@ -12,6 +12,7 @@ use toolreg_core::audit::{entry_hash, state_hash, AuditEntry, ChainVerifier, GEN
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_entries)]
+#[diesel(treat_none_as_default_value = false)]
 struct AuditRow {
     sequence: i64,
     time: NaiveDateTime,

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = events)]
+#[diesel(treat_none_as_default_value = false)]
 struct NewEventRow {
     id: String,
     event_type: String,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = tool_facets)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct FacetRow {
     tool_id: String,
     facet: String,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tool_revisions)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct ToolRevisionRow {
     tool_id: String,
     revision: i64,
