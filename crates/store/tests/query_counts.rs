@@ -1,5 +1,6 @@
 //! Reading tools costs a fixed number of statements, however many tools
-//! are read: one for a tool, one for a page, one for a set of ids. An N+1
+//! are read: one for a tool or a set of ids, two for a page (its ids, then
+//! their views). An N+1
 //! (a query per tool for its vendor, verdict or usage) fails here on both
 //! backends instead of showing up as a slow benchmark.
 
@@ -28,7 +29,7 @@ fn seeded(db: &TestDb) -> toolreg_store::DbPool {
 }
 
 #[test]
-fn one_statement_reads_a_tool_a_page_or_a_set() {
+fn a_tool_a_set_or_a_page_costs_the_same_few_statements_however_many_tools() {
     for db in TestDb::all() {
         let backend = db.name();
         let pool = seeded(&db);
@@ -47,7 +48,10 @@ fn one_statement_reads_a_tool_a_page_or_a_set() {
             .filter(|v| v.current_verdict.is_some())
             .count();
         assert!(with_verdict >= 8, "{backend}: {with_verdict} verdicts");
-        assert_eq!(queries, 1, "{backend}: a page of tools");
+        assert_eq!(
+            queries, 2,
+            "{backend}: a page of tools: its ids, their views"
+        );
 
         let (one, queries) = count_queries(conn, |c| {
             read_model::by_key(c, "google-workspace-for-education")
@@ -90,7 +94,7 @@ fn one_statement_reads_a_tool_a_page_or_a_set() {
         let (_, queries) = count_queries(conn, |c| {
             read_model::list(c, &filter, &PageRequest::first(2)).expect("filtered")
         });
-        assert_eq!(queries, 1, "{backend}: a filtered page");
+        assert_eq!(queries, 2, "{backend}: a filtered page");
     }
 }
 
