@@ -9,6 +9,9 @@ use toolreg_store::DbPool;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    /// One permit per pooled connection: database work waits here, on the
+    /// async side, rather than as a blocked thread each (see `blocking`).
+    pub db_permits: Arc<tokio::sync::Semaphore>,
     pub cache: Arc<ResponseCache>,
     pub validator: Arc<Validator>,
     /// A reviewer may not publish a draft they were the last to edit.
@@ -54,7 +57,9 @@ pub struct SearchState {
 
 impl AppState {
     pub fn new(pool: DbPool, validator: Validator, four_eyes: bool, limits: LimitsConfig) -> Self {
+        let connections = usize::try_from(pool.max_size()).unwrap_or(1);
         Self {
+            db_permits: Arc::new(tokio::sync::Semaphore::new(connections)),
             pool,
             cache: Arc::new(ResponseCache::new(RESPONSE_CACHE_BYTES)),
             validator: Arc::new(validator),

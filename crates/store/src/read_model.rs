@@ -41,6 +41,9 @@ pub struct ToolView {
 // The versions searched for the one in force, apart from the version the
 // outer query joins.
 diesel::alias!(verdict_versions as candidate: Candidate);
+// A tool's other facets, checked for each entry of the facet a page is
+// read from.
+diesel::alias!(tool_facets as other_facet: OtherFacet);
 
 /// Tools joined with their vendor, the verdict in force at `at` and the
 /// usage count, as a select statement each caller narrows. A macro rather
@@ -169,8 +172,7 @@ pub fn list(
     filter: &ToolFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<ToolView>> {
-    let ids = page_statement(filter, page)
-        .load::<String>(conn)?
+    let ids = page_ids(conn, filter, page)?
         .iter()
         .map(|id| crate::row::parse_uuid("tools.id", id))
         .collect::<StoreResult<Vec<_>>>()?;
@@ -180,15 +182,100 @@ pub fn list(
     }))
 }
 
-/// The statement that picks a page: the ids of the matching tools, in
-/// name order, cut to the page. `list` then reads the views of just those
-/// ids. Joined in one statement, PostgreSQL computed the verdict of every
-/// matching tool before keeping 50: 3,193 verdict look-ups and 117 ms for
-/// one filtered page of 50,000 tools. Every filter narrows through an
-/// index: the vendor's, the facets' (facet, value, tool), and the name
-/// order's (name, id) for the keyset; `bench/tests/plans.rs` holds
-/// PostgreSQL to it.
-fn page_statement(
+/// The ids of a page of tools, in name order. `list` then reads the
+/// views of just those ids: joined in one statement, PostgreSQL computed
+/// the verdict in force of every matching tool before keeping 50 (3,193
+/// look-ups, 117 ms for one filtered page of 50,000 tools).
+fn page_ids(
+    conn: &mut DbConnection,
+    filter: &ToolFilter,
+    page: &PageRequest,
+) -> StoreResult<Vec<String>> {
+    let facets = facet_conditions(filter);
+    Ok(match facets.split_first() {
+        Some((first, rest)) => by_facet(first, rest, filter, page).load(conn)?,
+        None => by_name(filter, page).load(conn)?,
+    })
+}
+
+/// A page when a facet filters it: read in name order straight from the
+/// first facet's index (facet, value, tool name, tool id), each entry
+/// checked against the other filters by key, until the page is full. A
+/// page of 50 reads about 50 entries divided by the share that passes the
+/// other filters, however many tools match in all.
+fn by_facet(
+    (facet_name, value): &(&'static str, String),
+    rest: &[(&'static str, String)],
+    filter: &ToolFilter,
+    page: &PageRequest,
+) -> impl LoadQuery<'static, DbConnection, String> + QueryFragment<MultiBackend> {
+    let mut q = tool_facets::table
+        .filter(tool_facets::facet.eq(*facet_name))
+        .filter(tool_facets::value.eq(value.clone()))
+        .select(tool_facets::tool_id)
+        .into_boxed();
+    for (other_name, other_value) in rest {
+        let also = other_facet
+            .filter(
+                other_facet
+                    .field(tool_facets::tool_id)
+                    .eq(tool_facets::tool_id),
+            )
+            .filter(other_facet.field(tool_facets::facet).eq(*other_name))
+            .filter(
+                other_facet
+                    .field(tool_facets::value)
+                    .eq(other_value.clone()),
+            );
+        q = q.filter(diesel::dsl::exists(also));
+    }
+    if let Some(v) = filter.vendor_id {
+        let of_vendor = tools::table
+            .filter(tools::id.eq(tool_facets::tool_id))
+            .filter(tools::vendor_id.eq(v.to_string()));
+        q = q.filter(diesel::dsl::exists(of_vendor));
+    }
+    if let Some(p) = filter.processes_personal_data {
+        let processing = tools::table
+            .filter(tools::id.eq(tool_facets::tool_id))
+            .filter(tools::processes_personal_data.eq(p.as_str()));
+        q = q.filter(diesel::dsl::exists(processing));
+    }
+    if filter.verdict_level == Some(VerdictLevel::NotAssessed) {
+        let assessed = other_facet
+            .filter(
+                other_facet
+                    .field(tool_facets::tool_id)
+                    .eq(tool_facets::tool_id),
+            )
+            .filter(
+                other_facet
+                    .field(tool_facets::facet)
+                    .eq(facet::VERDICT_LEVEL),
+            )
+            .filter(
+                other_facet
+                    .field(tool_facets::value)
+                    .ne(VerdictLevel::NotAssessed.as_str()),
+            );
+        q = q.filter(diesel::dsl::not(diesel::dsl::exists(assessed)));
+    }
+    if let Some((name, id)) = page.after() {
+        q = q
+            .filter(tool_facets::tool_name.ge(name.to_string()))
+            .filter(
+                tool_facets::tool_name
+                    .gt(name.to_string())
+                    .or(tool_facets::tool_id.gt(id.to_string())),
+            );
+    }
+    q.order((tool_facets::tool_name.asc(), tool_facets::tool_id.asc()))
+        .limit(page.fetch_limit())
+}
+
+/// A page no facet filters: the tools in name order from the (name, id)
+/// index, or a vendor's few tools.
+fn by_name(
     filter: &ToolFilter,
     page: &PageRequest,
 ) -> impl LoadQuery<'static, DbConnection, String> + QueryFragment<MultiBackend> {
@@ -199,19 +286,12 @@ fn page_statement(
     if let Some(p) = filter.processes_personal_data {
         q = q.filter(tools::processes_personal_data.eq(p.as_str()));
     }
-    for (name, value) in facet_conditions(filter) {
-        let matching = tool_facets::table
-            .filter(tool_facets::facet.eq(name))
-            .filter(tool_facets::value.eq(value))
-            .select(tool_facets::tool_id);
-        q = q.filter(tools::id.eq_any(matching));
-    }
     if filter.verdict_level == Some(VerdictLevel::NotAssessed) {
         // No verdict in force is "not assessed" as much as a verdict that
-        // says so: the tools without an assessed level.
-        // NOT EXISTS, not NOT IN: PostgreSQL cannot turn NOT IN into an
-        // anti-join (a NULL would change its meaning), and read the whole
-        // facet table for every tool instead of probing its key.
+        // says so: the tools without an assessed level. NOT EXISTS, not
+        // NOT IN: PostgreSQL cannot turn NOT IN into an anti-join (a NULL
+        // would change its meaning), and read the whole facet table for
+        // every tool instead of probing its key.
         let assessed = tool_facets::table
             .filter(tool_facets::tool_id.eq(tools::id))
             .filter(tool_facets::facet.eq(facet::VERDICT_LEVEL))
@@ -240,7 +320,12 @@ pub fn explain_list(
     filter: &ToolFilter,
     page: &PageRequest,
 ) -> StoreResult<Vec<String>> {
-    Ok(crate::explain::Explain(page_statement(filter, page)).load::<String>(conn)?)
+    use crate::explain::Explain;
+    let facets = facet_conditions(filter);
+    Ok(match facets.split_first() {
+        Some((first, rest)) => Explain(by_facet(first, rest, filter, page)).load(conn)?,
+        None => Explain(by_name(filter, page)).load(conn)?,
+    })
 }
 
 /// The facet filters that are set, as (facet, value).

@@ -41,6 +41,7 @@ diesel::table! {
         tool_id -> Text,
         facet -> Text,
         value -> Text,
+        tool_name -> Text,
     }
 }
 

@@ -83,18 +83,39 @@ fn a_tool_a_set_or_a_page_costs_the_same_few_statements_however_many_tools() {
         assert!(!of_vendor.expect("of vendor").is_empty(), "{backend}");
         assert_eq!(queries, 1, "{backend}: a vendor's tools");
 
-        // Every filter at once still reads one page in one statement.
+        // Two facets: the page's ids read from one facet's index and
+        // checked against the other, then their views.
         let filter = ToolFilter {
             category: Some("quiz".into()),
-            login_method: Some(LoginMethod::Feide),
-            verdict_level: Some(VerdictLevel::NotAssessed),
-            has_third_country_transfer: Some(false),
+            login_method: Some(LoginMethod::Google),
             ..ToolFilter::default()
         };
-        let (_, queries) = count_queries(conn, |c| {
+        let (filtered, queries) = count_queries(conn, |c| {
             read_model::list(c, &filter, &PageRequest::first(2)).expect("filtered")
         });
+        let slugs: Vec<&str> = filtered
+            .items
+            .iter()
+            .map(|v| v.tool.input.slug.as_str())
+            .collect();
+        assert_eq!(
+            slugs,
+            ["kahoot", "quizlet"],
+            "{backend}: quiz tools with Google sign-in, by name"
+        );
         assert_eq!(queries, 2, "{backend}: a filtered page");
+        // A page nothing matches reads no views.
+        let none = ToolFilter {
+            verdict_level: Some(VerdictLevel::NotAssessed),
+            has_third_country_transfer: Some(false),
+            category: Some("no-such-category".into()),
+            ..ToolFilter::default()
+        };
+        let (empty, queries) = count_queries(conn, |c| {
+            read_model::list(c, &none, &PageRequest::first(2)).expect("empty")
+        });
+        assert!(empty.items.is_empty(), "{backend}");
+        assert_eq!(queries, 1, "{backend}: an empty page");
     }
 }
 
@@ -125,6 +146,57 @@ fn the_joined_read_agrees_with_reading_each_part() {
                 .copied()
                 .and_then(toolreg_core::inventory::public_usage);
             assert_eq!(view.municipalities_using, used, "{backend}");
+        }
+    }
+}
+
+#[test]
+fn a_renamed_tool_is_listed_by_its_new_name_under_every_filter() {
+    use toolreg_store::test_fixtures::{ctx, tool, tool_input, vendor};
+    for db in TestDb::all() {
+        let backend = db.name();
+        let pool = db.pool();
+        let conn: &mut DbConnection = &mut pool.get().expect("connection");
+        let v = vendor(conn, "Leverandør AS");
+        let first = tool(conn, "alfa", v);
+        tool(conn, "beta", v);
+        // "alfa" becomes "Zulu": it must now come last, by facet and by name.
+        let renamed = tool_input("alfa", "Zulu", v);
+        toolreg_store::ops::tool::update(
+            conn,
+            &ctx(2),
+            first.into(),
+            &renamed,
+            Some(1),
+            "reviewer",
+        )
+        .expect("rename");
+        for filter in [
+            ToolFilter::default(),
+            ToolFilter {
+                category: Some("quiz".into()),
+                ..ToolFilter::default()
+            },
+            ToolFilter {
+                login_method: Some(LoginMethod::Feide),
+                vendor_id: Some(v),
+                ..ToolFilter::default()
+            },
+        ] {
+            let names: Vec<String> = read_model::list(conn, &filter, &PageRequest::first(10))
+                .expect("list")
+                .items
+                .into_iter()
+                .map(|view| view.tool.input.name)
+                .collect();
+            assert_eq!(names, ["BETA", "Zulu"], "{backend}: {filter:?}");
+            // Paging after the first lands on the renamed tool.
+            let after = PageRequest {
+                limit: 10,
+                after: Some(("BETA".into(), uuid::Uuid::max().to_string())),
+            };
+            let rest = read_model::list(conn, &filter, &after).expect("next page");
+            assert_eq!(rest.items.len(), 1, "{backend}: {filter:?}");
         }
     }
 }

@@ -131,7 +131,18 @@ fn derived_facets(set: &BulkSet, now: DateTime<Utc>) -> Derived {
     for (tool, (_, _, level)) in in_force {
         current.entry(tool).or_default().verdict_level = Some(level);
     }
-    let rows = current.iter().flat_map(|(tool, c)| c.rows(*tool)).collect();
+    let names: HashMap<Uuid, &str> = set
+        .tools
+        .iter()
+        .map(|(id, t)| (*id, t.name.trim()))
+        .collect();
+    let rows = current
+        .iter()
+        .flat_map(|(tool, c)| {
+            let name = names.get(tool).copied().unwrap_or_default();
+            c.rows(*tool).into_iter().map(move |r| r.named(name))
+        })
+        .collect();
     Derived {
         rows,
         elsewhere: elsewhere.into_iter().collect(),

@@ -90,6 +90,9 @@ pub fn update(
         }
         check_references(conn, input, Some(id))?;
         let t = tool::update_if_unchanged(conn, &current, input, ctx.now)?;
+        if t.input.name != current.input.name {
+            tool_facet::rename(conn, id.uuid(), &t.input.name)?;
+        }
         tool_facet::replace_own(conn, id.uuid(), input)?;
         let history = ToolRevisionRow::new(
             id.uuid(),

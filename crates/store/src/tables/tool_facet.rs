@@ -1,7 +1,10 @@
 //! The `tool_facets` table: one row per (tool, facet, value), so filtering
 //! a large list is an index look-up. A tool's own facets come from its
 //! attributes; the derived facets (verdict level in force, third-country
-//! transfer) are computed by `ops::derived_facets`.
+//! transfer) are computed by `ops::derived_facets`. Each row carries the
+//! tool's name, the list's sort key, so a filtered page is read in order
+//! from the facet index; every write of a tool's facets sets it from the
+//! tool as it is then.
 
 use crate::connection::DbConnection;
 use crate::error::StoreResult;
@@ -18,6 +21,7 @@ pub(crate) struct FacetRow {
     tool_id: String,
     facet: String,
     value: String,
+    tool_name: String,
 }
 
 impl FacetRow {
@@ -26,7 +30,14 @@ impl FacetRow {
             tool_id: tool_id.to_string(),
             facet: facet.to_string(),
             value: value.to_string(),
+            tool_name: String::new(),
         }
+    }
+
+    /// The row with its tool's name, the list's sort key.
+    pub(crate) fn named(mut self, tool_name: &str) -> Self {
+        self.tool_name = tool_name.to_string();
+        self
     }
 }
 
@@ -60,7 +71,8 @@ impl DerivedFacets {
 /// The rows of a tool's own facets.
 pub(crate) fn own_rows(id: Uuid, t: &ToolInput) -> Vec<FacetRow> {
     let mut rows = Vec::new();
-    let mut add = |name: &str, value: &str| rows.push(FacetRow::new(id, name, value));
+    let mut add =
+        |name: &str, value: &str| rows.push(FacetRow::new(id, name, value).named(t.name.trim()));
     t.categories.iter().for_each(|c| add(facet::CATEGORY, c));
     t.age_bands
         .iter()
@@ -74,13 +86,18 @@ pub(crate) fn own_rows(id: Uuid, t: &ToolInput) -> Vec<FacetRow> {
     rows
 }
 
-/// Replace the facets named in `names` for one tool with `rows`.
+/// Replace the facets named in `names` for one tool with `rows`, each
+/// carrying the tool's name as it is now.
 fn replace(
     conn: &mut DbConnection,
     tool_id: Uuid,
     names: &[&str],
-    rows: &[FacetRow],
+    rows: Vec<FacetRow>,
 ) -> StoreResult<()> {
+    let tool_name: String = crate::schema::tools::table
+        .find(tool_id.to_string())
+        .select(crate::schema::tools::name)
+        .first(conn)?;
     diesel::delete(
         tool_facets::table
             .filter(tool_facets::tool_id.eq(tool_id.to_string()))
@@ -89,7 +106,7 @@ fn replace(
     .execute(conn)?;
     for row in rows {
         diesel::insert_into(tool_facets::table)
-            .values(row)
+            .values(row.named(&tool_name))
             .execute(conn)?;
     }
     Ok(())
@@ -97,7 +114,16 @@ fn replace(
 
 /// Write a tool's own facets; derived ones stay.
 pub fn replace_own(conn: &mut DbConnection, tool_id: Uuid, input: &ToolInput) -> StoreResult<()> {
-    replace(conn, tool_id, &facet::OWN, &own_rows(tool_id, input))
+    replace(conn, tool_id, &facet::OWN, own_rows(tool_id, input))
+}
+
+/// A renamed tool's facet rows take its new name, so its derived facets
+/// sort where the tool now does (its own are rewritten anyway).
+pub fn rename(conn: &mut DbConnection, tool_id: Uuid, name: &str) -> StoreResult<()> {
+    diesel::update(tool_facets::table.filter(tool_facets::tool_id.eq(tool_id.to_string())))
+        .set(tool_facets::tool_name.eq(name))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Write a tool's derived facets; its own ones stay.
@@ -106,7 +132,7 @@ pub fn replace_derived(
     tool_id: Uuid,
     derived: &DerivedFacets,
 ) -> StoreResult<()> {
-    replace(conn, tool_id, &facet::DERIVED, &derived.rows(tool_id))
+    replace(conn, tool_id, &facet::DERIVED, derived.rows(tool_id))
 }
 
 /// The derived facets as stored.

@@ -1,0 +1,3 @@
+DROP INDEX tool_facets_lookup;
+CREATE INDEX tool_facets_lookup ON tool_facets (facet, value, tool_id);
+ALTER TABLE tool_facets DROP COLUMN tool_name;
