@@ -7,3 +7,8 @@ UPDATE tool_facets SET tool_name = tools.name FROM tools WHERE tools.id = tool_f
 ALTER TABLE tool_facets ALTER COLUMN tool_name DROP DEFAULT;
 DROP INDEX tool_facets_lookup;
 CREATE INDEX tool_facets_lookup ON tool_facets (facet, value, tool_name, tool_id);
+-- Facet and value are one key split in two: without statistics over the
+-- pair, the planner multiplies their selectivities, expects a seventh of
+-- the matching rows, and sorts every match instead of reading the index in
+-- order and stopping at the page (9.6 ms against 0.9 ms for one page).
+CREATE STATISTICS tool_facets_facet_value (dependencies, mcv) ON facet, value FROM tool_facets;

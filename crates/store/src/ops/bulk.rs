@@ -381,7 +381,15 @@ pub fn insert_all_reporting(
 /// tool reads and 28× slower lists until statistics existed. SQLite's
 /// planner uses them (`sqlite_stat1`) for its index choices too. Run after
 /// the load's transaction, so the load holds its locks no longer.
+///
+/// On PostgreSQL it is `VACUUM (ANALYZE)`: the vacuum also marks the new
+/// pages all-visible, without which an index-only scan (the facet index a
+/// filtered page is read from) fetches every row from the table anyway;
+/// measured 74 ms against 12 ms for one filtered page at 50,000 tools.
 pub fn refresh_statistics(conn: &mut DbConnection) -> StoreResult<()> {
-    diesel::sql_query("ANALYZE").execute(conn)?;
+    per_backend!(conn,
+        sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,
+        postgres(c) => diesel::sql_query("VACUUM (ANALYZE)").execute(c)?,
+    );
     Ok(())
 }
