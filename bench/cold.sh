@@ -117,3 +117,12 @@ report="$(report_path "cold-${BACKEND}")"
     echo "Reproduce: \`bash bench/cold.sh ${TOOLS} ${BACKEND}\`"
 } >"$report"
 cat "$report"
+# For bench/curve.sh: the results as JSON, with the size and backend.
+if [ -n "${COLD_JSON:-}" ]; then
+    python3 - "$TOOLS" "$BACKEND" "$one_timing" "$list_timing" "${results[@]}" >"$COLD_JSON" <<'PY'
+import json, sys
+tools, backend, one, page, *rows = sys.argv[1:]
+print(json.dumps({"tools": int(tools), "backend": backend, "one_timing": one,
+                  "page_timing": page, "results": [json.loads(r) for r in rows]}))
+PY
+fi
