@@ -55,7 +55,10 @@ export TOOLREG_LOG=warn
 TOOLREG_DATABASE_URL="$url" TOOLREG_DATA_DIR="$work/seed" "$TARGET/toolreg" seed >/dev/null
 "$TARGET/load-bench" --tools "$TOOLS" --into "$url" >/dev/null
 
-# toolreg, twice: default cache, and none.
+# toolreg, twice: default cache, and none. Started in this shell, not in a
+# command substitution, so their pids reach the cleanup; the address is
+# left in $started.
+started=""
 start_toolreg() { # name cache_mib
     TOOLREG_DATABASE_URL="$url" TOOLREG_DATA_DIR="$work/$1" TOOLREG_BIND=127.0.0.1:0 \
         TOOLREG_RATE_LIMIT=false TOOLREG_RESPONSE_CACHE_MIB="$2" \
@@ -73,10 +76,12 @@ start_toolreg() { # name cache_mib
         curl -fs "$base/readyz" | python3 -c 'import json,sys; s=json.load(sys.stdin)["checks"]["search"]; sys.exit(0 if s["status"]=="ok" and s["behind"]==0 else 1)' && break
         sleep 1
     done
-    echo "$base"
+    started="$base"
 }
-cached="$(start_toolreg cached 64)"
-uncached="$(start_toolreg uncached 0)"
+start_toolreg cached 64
+cached="$started"
+start_toolreg uncached 0
+uncached="$started"
 
 # Directus on the same schema: its own tables beside toolreg's, which it
 # serves as collections (the foreign key from tools to organisations gives
@@ -141,9 +146,9 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 for round in $(seq 1 "$ROUNDS"); do
     rows+=("$(load)|$(measure "one tool, the same (toolreg, cache on)" "$cached/api/v1/tools/$slug")")
     rows+=("$(load)|$(measure "one tool, the same (Directus)" "$directus$d_one" "$auth")")
-    rows+=("$(load)|$(measure "one tool at random (toolreg, cache on)" "$cached" "" bench/peer_random.lua toolreg)")
-    rows+=("$(load)|$(measure "one tool at random (toolreg, cache off)" "$uncached" "" bench/peer_random.lua toolreg)")
-    rows+=("$(load)|$(measure "one tool at random (Directus)" "$directus" "$auth" bench/peer_random.lua directus)")
+    rows+=("$(load)|$(measure "one tool at random (toolreg, cache on)" "$cached" "" bench/random_tool.lua toolreg)")
+    rows+=("$(load)|$(measure "one tool at random (toolreg, cache off)" "$uncached" "" bench/random_tool.lua toolreg)")
+    rows+=("$(load)|$(measure "one tool at random (Directus)" "$directus" "$auth" bench/random_tool.lua directus)")
     rows+=("$(load)|$(measure "page of 50, filtered (toolreg, cache off)" "$uncached$t_list")")
     rows+=("$(load)|$(measure "page of 50, filtered (Directus)" "$directus$d_list" "$auth")")
     rows+=("$(load)|$(measure "page of 50, filtered (toolreg, cache on)" "$cached$t_list")")

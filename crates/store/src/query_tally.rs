@@ -16,11 +16,19 @@ use std::time::{Duration, Instant};
 pub struct QueryTally {
     queries: AtomicU32,
     nanos: AtomicU64,
+    prepared: AtomicU32,
 }
 
 impl QueryTally {
     pub fn queries(&self) -> u32 {
         self.queries.load(Ordering::Relaxed)
+    }
+
+    /// Statements prepared and kept in the connection's statement cache
+    /// (a statement that cannot be cached is prepared anew each time and
+    /// never counted here).
+    pub fn prepared(&self) -> u32 {
+        self.prepared.load(Ordering::Relaxed)
     }
 
     /// Time spent inside the database driver (sending, waiting, reading).
@@ -45,6 +53,9 @@ impl Instrumentation for Tallying {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
             InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
+            InstrumentationEvent::CacheQuery { .. } => {
+                self.tally.prepared.fetch_add(1, Ordering::Relaxed);
+            }
             InstrumentationEvent::FinishQuery { .. } => {
                 if let Some(start) = self.started.take() {
                     self.tally.record(start.elapsed());

@@ -182,6 +182,24 @@ pub fn list(
     }))
 }
 
+/// `$run` with `$q` bound to the statement that picks a page: read from
+/// a facet's index when a facet filters the page, else in name order.
+macro_rules! with_page_statement {
+    ($filter:expr, $page:expr, |$q:ident| $run:expr) => {{
+        let facets = facet_conditions($filter);
+        match facets.split_first() {
+            Some((first, rest)) => {
+                let $q = by_facet(first, rest, $filter, $page);
+                $run
+            }
+            None => {
+                let $q = by_name($filter, $page);
+                $run
+            }
+        }
+    }};
+}
+
 /// The ids of a page of tools, in name order. `list` then reads the
 /// views of just those ids: joined in one statement, PostgreSQL computed
 /// the verdict in force of every matching tool before keeping 50 (3,193
@@ -191,11 +209,7 @@ fn page_ids(
     filter: &ToolFilter,
     page: &PageRequest,
 ) -> StoreResult<Vec<String>> {
-    let facets = facet_conditions(filter);
-    Ok(match facets.split_first() {
-        Some((first, rest)) => by_facet(first, rest, filter, page).load(conn)?,
-        None => by_name(filter, page).load(conn)?,
-    })
+    Ok(with_page_statement!(filter, page, |q| q.load(conn)?))
 }
 
 /// A page when a facet filters it: read in name order straight from the
@@ -321,11 +335,7 @@ pub fn explain_list(
     page: &PageRequest,
 ) -> StoreResult<Vec<String>> {
     use crate::explain::Explain;
-    let facets = facet_conditions(filter);
-    Ok(match facets.split_first() {
-        Some((first, rest)) => Explain(by_facet(first, rest, filter, page)).load(conn)?,
-        None => Explain(by_name(filter, page)).load(conn)?,
-    })
+    Ok(with_page_statement!(filter, page, |q| Explain(q).load(conn)?))
 }
 
 /// The facet filters that are set, as (facet, value).

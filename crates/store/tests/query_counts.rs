@@ -200,3 +200,22 @@ fn a_renamed_tool_is_listed_by_its_new_name_under_every_filter() {
         }
     }
 }
+
+#[test]
+fn reading_a_tool_reuses_its_prepared_statement() {
+    use std::sync::Arc;
+    use toolreg_store::query_tally::{tallied, QueryTally};
+    for db in TestDb::all() {
+        let backend = db.name();
+        let pool = seeded(&db);
+        let conn: &mut DbConnection = &mut pool.get().expect("connection");
+        let tally = Arc::new(QueryTally::default());
+        tallied(conn, Arc::clone(&tally), |c| {
+            for slug in ["kahoot", "quizlet", "mentimeter"] {
+                read_model::by_key(c, slug).expect("tool");
+            }
+        });
+        assert_eq!(tally.queries(), 3, "{backend}");
+        assert_eq!(tally.prepared(), 1, "{backend}: prepared once, then reused");
+    }
+}
