@@ -14,7 +14,7 @@
 # 127.0.0.1), in a schema of its own that is dropped afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/report.sh
+. bench/common.sh
 TOOLS="${1:-50000}"
 BACKEND="${2:-sqlite}"
 DURATION="${DURATION:-10s}"
@@ -28,10 +28,9 @@ cargo build --release -p toolreg -p toolreg-bench --locked
 TARGET="${CARGO_TARGET_DIR:-target}/release"
 
 work="$(mktemp -d)"
-server_pid=""
 schema=""
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    stop_services
     [ -n "$schema" ] && psql -q "$PG" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -40,35 +39,17 @@ trap cleanup EXIT
 export TOOLREG_DATA_DIR="$work" TOOLREG_LOG=warn
 case "$BACKEND" in
     sqlite) url="sqlite://$work/toolreg.db" ;;
-    postgres)
-        schema="bench_$(date +%s)_$$"
-        psql -q "$PG" -c "CREATE SCHEMA $schema" >/dev/null
-        sep="?"; case "$PG" in *\?*) sep="&" ;; esac
-        url="${PG}${sep}options=-csearch_path%3D${schema}"
-        ;;
+    postgres) postgres_schema bench ;;
     *) echo "backend is sqlite or postgres" >&2; exit 2 ;;
 esac
 export TOOLREG_DATABASE_URL="$url"
 "$TARGET/toolreg" seed >/dev/null
 "$TARGET/load-bench" --tools "$TOOLS" --into "$url" >/dev/null
 
-TOOLREG_BIND=127.0.0.1:0 TOOLREG_BENCH_ROUTES=true TOOLREG_RATE_LIMIT=false \
-    TOOLREG_RESPONSE_CACHE_MIB=0 TOOLREG_SERVER_TIMING=true \
-    "$TARGET/toolreg" serve >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-for _ in $(seq 1 300); do
-    grep -q "lytter på" "$work/stdout" 2>/dev/null && break
-    sleep 0.1
-done
-base="$(sed -n 's/^toolreg lytter på //p' "$work/stdout" | head -n 1)"
-[ -n "$base" ] || { cat "$work/stderr"; exit 1; }
-
-# The search indexer reads every tool once at start: wait until it is done,
-# so it takes no CPU from the measurement.
-for _ in $(seq 1 900); do
-    curl -fs "$base/readyz" | python3 -c 'import json,sys; s=json.load(sys.stdin)["checks"]["search"]; sys.exit(0 if s["status"]=="ok" and s["behind"]==0 else 1)' && break
-    sleep 1
-done
+TOOLREG_BENCH_ROUTES=true TOOLREG_RATE_LIMIT=false TOOLREG_RESPONSE_CACHE_MIB=0 \
+    TOOLREG_SERVER_TIMING=true start_service cold
+base="$started"
+wait_for_search "$base"
 list="/api/v1/tools?category=quiz&login_method=feide"
 one_bytes="$(curl -sf "$base/api/v1/tools/tool-$(printf '%06d' $((TOOLS / 2)))" | wc -c)"
 list_bytes="$(curl -sf "$base$list" | wc -c)"

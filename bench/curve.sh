@@ -8,7 +8,7 @@
 #   bash bench/curve.sh            (SIZES="1000 10000" to choose)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/report.sh
+. bench/common.sh
 runs=()
 for backend in sqlite postgres; do
     for tools in ${SIZES:-1000 10000 50000 500000}; do

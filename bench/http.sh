@@ -11,7 +11,7 @@
 #   bash bench/http.sh [TOOLS]        (DURATION=10s by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/report.sh
+. bench/common.sh
 TOOLS="${1:-50000}"
 DURATION="${DURATION:-10s}"
 CONNECTIONS=64
@@ -23,9 +23,8 @@ cargo build --release -p toolreg -p toolreg-bench --locked
 TARGET="${CARGO_TARGET_DIR:-target}/release"
 
 work="$(mktemp -d)"
-server_pid=""
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    stop_services
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,14 +33,8 @@ export TOOLREG_DATA_DIR="$work" TOOLREG_LOG=warn
 "$TARGET/toolreg" seed >/dev/null
 "$TARGET/load-bench" --tools "$TOOLS" --into "sqlite://$work/toolreg.db" >/dev/null
 
-TOOLREG_BIND=127.0.0.1:0 TOOLREG_BENCH_ROUTES=true TOOLREG_RATE_LIMIT=false "$TARGET/toolreg" serve >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-for _ in $(seq 1 100); do
-    grep -q "lytter på" "$work/stdout" 2>/dev/null && break
-    sleep 0.1
-done
-base="$(sed -n 's/^toolreg lytter på //p' "$work/stdout" | head -n 1)"
-[ -n "$base" ] || { cat "$work/stderr"; exit 1; }
+TOOLREG_BENCH_ROUTES=true TOOLREG_RATE_LIMIT=false start_service http
+base="$started"
 
 # A generated tool in the middle of the data set, with a verdict in force.
 slug="tool-$(printf '%06d' $((TOOLS / 2)))"
@@ -50,10 +43,7 @@ one_bytes="$(curl -sf "$base/api/v1/tools/$id" | wc -c)"
 list_bytes="$(curl -sf "$base/api/v1/tools" | wc -c)"
 page_bytes="$(curl -sf "$base/verktoy/$slug" | wc -c)"
 # The search index follows the log: wait until it has every tool.
-for _ in $(seq 1 600); do
-    curl -fs "$base/readyz" | python3 -c 'import json,sys; s=json.load(sys.stdin)["checks"]["search"]; sys.exit(0 if s["status"]=="ok" and s["behind"]==0 else 1)' && break
-    sleep 1
-done
+wait_for_search "$base"
 query="quiz%20feide"
 search_page_bytes="$(curl -sf "$base/sok?q=$query" | wc -c)"
 search_json_bytes="$(curl -sf "$base/api/v1/search?q=$query" | wc -c)"

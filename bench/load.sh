@@ -10,7 +10,7 @@
 # server, database `test`); the run gets its own schema and drops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/report.sh
+. bench/common.sh
 TOOLS="${1:-50000}"
 export TOOLREG_TEST_POSTGRES_URL="${TOOLREG_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 

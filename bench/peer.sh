@@ -16,7 +16,7 @@
 # stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/report.sh
+. bench/common.sh
 TOOLS="${1:-50000}"
 DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-2}"
@@ -39,49 +39,27 @@ cargo build --release -p toolreg -p toolreg-bench --locked
 TARGET="${CARGO_TARGET_DIR:-target}/release"
 
 work="$(mktemp -d)"
-pids=()
-schema="peer_$(date +%s)_$$"
+schema=""
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    psql -q "$PG" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+    stop_services
+    [ -n "$schema" ] && psql -q "$PG" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-psql -q "$PG" -c "CREATE SCHEMA $schema" >/dev/null
-sep="?"; case "$PG" in *\?*) sep="&" ;; esac
-url="${PG}${sep}options=-csearch_path%3D${schema}"
+postgres_schema peer
 export TOOLREG_LOG=warn
 TOOLREG_DATABASE_URL="$url" TOOLREG_DATA_DIR="$work/seed" "$TARGET/toolreg" seed >/dev/null
 "$TARGET/load-bench" --tools "$TOOLS" --into "$url" >/dev/null
 
-# toolreg, twice: default cache, and none. Started in this shell, not in a
-# command substitution, so their pids reach the cleanup; the address is
-# left in $started.
-started=""
-start_toolreg() { # name cache_mib
-    TOOLREG_DATABASE_URL="$url" TOOLREG_DATA_DIR="$work/$1" TOOLREG_BIND=127.0.0.1:0 \
-        TOOLREG_RATE_LIMIT=false TOOLREG_RESPONSE_CACHE_MIB="$2" \
-        "$TARGET/toolreg" serve >"$work/$1.out" 2>"$work/$1.err" &
-    pids+=($!)
-    for _ in $(seq 1 300); do
-        grep -q "lytter på" "$work/$1.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    local base
-    base="$(sed -n 's/^toolreg lytter på //p' "$work/$1.out" | head -n 1)"
-    [ -n "$base" ] || { cat "$work/$1.err" >&2; exit 1; }
-    # The search indexer reads every tool at start: let it finish first.
-    for _ in $(seq 1 900); do
-        curl -fs "$base/readyz" | python3 -c 'import json,sys; s=json.load(sys.stdin)["checks"]["search"]; sys.exit(0 if s["status"]=="ok" and s["behind"]==0 else 1)' && break
-        sleep 1
-    done
-    started="$base"
-}
-start_toolreg cached 64
+# toolreg, twice: default cache, and none.
+export TOOLREG_DATABASE_URL="$url" TOOLREG_RATE_LIMIT=false
+TOOLREG_DATA_DIR="$work/cached" TOOLREG_RESPONSE_CACHE_MIB=64 start_service cached
 cached="$started"
-start_toolreg uncached 0
+TOOLREG_DATA_DIR="$work/uncached" TOOLREG_RESPONSE_CACHE_MIB=0 start_service uncached
 uncached="$started"
+wait_for_search "$cached"
+wait_for_search "$uncached"
 
 # Directus on the same schema: its own tables beside toolreg's, which it
 # serves as collections (the foreign key from tools to organisations gives
@@ -112,7 +90,7 @@ RATE_LIMITER_ENABLED=false
 ENV
 (cd "$work/directus" && "$PEER_DIR/node_modules/.bin/directus" bootstrap >"$work/directus.log" 2>&1)
 (cd "$work/directus" && exec "$PEER_DIR/node_modules/.bin/directus" start >>"$work/directus.log" 2>&1) &
-pids+=($!)
+service_pids+=($!)
 directus="http://127.0.0.1:$port"
 for _ in $(seq 1 120); do
     curl -fs "$directus/server/ping" >/dev/null 2>&1 && break

@@ -149,8 +149,9 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[Uuid]) -> StoreResult<Vec<ToolView
         .into_iter()
         .map(into_view)
         .collect::<StoreResult<Vec<_>>>()?;
-    let position = |id: &Uuid| ids.iter().position(|i| i == id);
-    views.sort_by_key(|v| position(&v.tool.id));
+    let position: std::collections::HashMap<&Uuid, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
+    views.sort_by_key(|v| position.get(&v.tool.id).copied());
     Ok(views)
 }
 

@@ -87,17 +87,14 @@ pub(crate) fn own_rows(id: Uuid, t: &ToolInput) -> Vec<FacetRow> {
 }
 
 /// Replace the facets named in `names` for one tool with `rows`, each
-/// carrying the tool's name as it is now.
+/// carrying `tool_name`, the tool's name as it is now.
 fn replace(
     conn: &mut DbConnection,
     tool_id: Uuid,
+    tool_name: &str,
     names: &[&str],
     rows: Vec<FacetRow>,
 ) -> StoreResult<()> {
-    let tool_name: String = crate::schema::tools::table
-        .find(tool_id.to_string())
-        .select(crate::schema::tools::name)
-        .first(conn)?;
     diesel::delete(
         tool_facets::table
             .filter(tool_facets::tool_id.eq(tool_id.to_string()))
@@ -106,7 +103,7 @@ fn replace(
     .execute(conn)?;
     for row in rows {
         diesel::insert_into(tool_facets::table)
-            .values(row.named(&tool_name))
+            .values(row.named(tool_name))
             .execute(conn)?;
     }
     Ok(())
@@ -114,7 +111,8 @@ fn replace(
 
 /// Write a tool's own facets; derived ones stay.
 pub fn replace_own(conn: &mut DbConnection, tool_id: Uuid, input: &ToolInput) -> StoreResult<()> {
-    replace(conn, tool_id, &facet::OWN, own_rows(tool_id, input))
+    let name = input.name.trim();
+    replace(conn, tool_id, name, &facet::OWN, own_rows(tool_id, input))
 }
 
 /// A renamed tool's facet rows take its new name, so its derived facets
@@ -132,7 +130,17 @@ pub fn replace_derived(
     tool_id: Uuid,
     derived: &DerivedFacets,
 ) -> StoreResult<()> {
-    replace(conn, tool_id, &facet::DERIVED, derived.rows(tool_id))
+    let tool_name: String = crate::schema::tools::table
+        .find(tool_id.to_string())
+        .select(crate::schema::tools::name)
+        .first(conn)?;
+    replace(
+        conn,
+        tool_id,
+        &tool_name,
+        &facet::DERIVED,
+        derived.rows(tool_id),
+    )
 }
 
 /// The derived facets as stored.
